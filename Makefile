@@ -1,0 +1,30 @@
+# Everything runs inside .venv so a fresh machine needs only Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install test demo bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/grpaudit inspect sample_exports/chats \
+		--members sample_exports/members.csv \
+		--roster sample_exports/roster.csv \
+		--groups sample_exports/groups.csv
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_readers.py
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache

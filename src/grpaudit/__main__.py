@@ -1,0 +1,3 @@
+from grpaudit.cli.app import main
+
+main()

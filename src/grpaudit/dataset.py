@@ -1,0 +1,271 @@
+"""Everything an audit reads, assembled from many files into the normalised tables.
+
+Steps, in order: read each file with its sniffed (or forced) reader; stack
+each table; give every group one id and one name (exports often lack one or
+the other: a WeChat TXT has neither, a QQ export has only the name, a WeCom
+archive only the room id); drop messages and events that an earlier file
+already holds (overlapping or re-exported chunks); add the groups seen in
+exports but missing from the registry; resolve who is who.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import identity, model
+from .ingest import CHAT, GROUPS, MEMBERS, ROSTER, InputError, Skip, read_file
+
+
+@dataclass
+class FileReport:
+    """What one input file gave, for ``inspect`` and the data-quality report."""
+    path: str
+    role: str                      # what the user passed it as: chat, members, roster, groups
+    format: str | None = None
+    encoding: str | None = None
+    messages: int = 0
+    events: int = 0
+    members: int = 0
+    roster: int = 0
+    groups: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    warnings: list[Skip] = field(default_factory=list)
+    first: pd.Timestamp | None = None
+    last: pd.Timestamp | None = None
+    error: str | None = None        # the file could not be read at all
+
+
+@dataclass
+class Dataset:
+    messages: pd.DataFrame
+    events: pd.DataFrame
+    members: pd.DataFrame
+    roster: pd.DataFrame
+    groups: pd.DataFrame
+    identities: pd.DataFrame
+    files: list[FileReport]
+    duplicates: dict[str, int]
+    notes: list[str]
+    tz: str
+
+    @property
+    def errors(self) -> list[FileReport]:
+        return [f for f in self.files if f.error]
+
+    @property
+    def skipped(self) -> int:
+        return sum(len(f.skipped) for f in self.files)
+
+
+def expand(paths: list[str | Path]) -> list[Path]:
+    """Files named, and the files inside folders named (recursively, sorted, hidden ones left out)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file()
+                          and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        else:
+            out.append(p)
+    return out
+
+
+_ROLE_OF = {CHAT: CHAT, MEMBERS: MEMBERS, ROSTER: ROSTER, GROUPS: GROUPS}
+_OPTION_OF = {MEMBERS: "--members", ROSTER: "--roster", GROUPS: "--groups", CHAT: "a chat export path"}
+
+
+def _read_all(jobs: list[tuple[Path, str]], fmt: str | None, tz: str, me: str | None,
+              mapping: dict[str, str] | None) -> tuple[list[FileReport], dict[str, list[pd.DataFrame]]]:
+    reports: list[FileReport] = []
+    frames: dict[str, list[pd.DataFrame]] = {t: [] for t in ("messages", "events", "members", "roster", "groups")}
+    for path, role in jobs:
+        rep = FileReport(str(path), role)
+        reports.append(rep)
+        try:
+            src, reader, res = read_file(path, fmt if role == CHAT else None, tz=tz, me=me, mapping=mapping)
+        except InputError as exc:
+            rep.error = str(exc)
+            continue
+        except OSError as exc:
+            rep.error = f"{path}: cannot open: {exc.strerror or exc}"
+            continue
+        rep.format, rep.encoding = reader.name, src.encoding
+        # Chat paths may carry member lists (WeCom group info) — formats.md says
+        # those are recognised by content — but a roster or member list passed
+        # as something else is a mistake worth stopping for.
+        if role != CHAT and reader.holds != role:
+            rep.error = (f"{path}: passed with {_OPTION_OF[role]} but it is a {reader.holds} file "
+                         f"({reader.name}); pass it with {_OPTION_OF[reader.holds]}")
+            continue
+        rep.skipped, rep.warnings = list(res.skipped), list(res.warnings)
+        for table in frames:
+            df = getattr(res, table)
+            if df is not None and len(df):
+                df = df.assign(_file=len(reports) - 1)
+                frames[table].append(df)
+                setattr(rep, table, len(df))
+        times = [getattr(res, t)["time"] for t in ("messages", "events")
+                 if getattr(res, t) is not None and len(getattr(res, t))]
+        if times:
+            rep.first = min(t.min() for t in times)
+            rep.last = max(t.max() for t in times)
+    return reports, frames
+
+
+def _stack(parts: list[pd.DataFrame], table: model.Table, tz: str) -> pd.DataFrame:
+    if not parts:
+        return model.empty(table, tz).assign(_file=pd.Series([], dtype="int32"))
+    df = pd.concat(parts, ignore_index=True)
+    return model.conform(df, table, tz).assign(_file=df["_file"].to_numpy())
+
+
+def _drop_repeats(df: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, int]:
+    """Drop rows that an earlier file already holds; repeats inside one file stay.
+
+    A person who sends the same sticker twice in a second did send it twice;
+    the same row in two exports of the same group is one message.
+    """
+    if df.empty or df["_file"].nunique() < 2:
+        return df, 0
+    multi = df.groupby("group_id", observed=True)["_file"].transform("nunique") > 1
+    if not multi.any():
+        return df, 0
+    sub = df.loc[multi, keys + ["_file"]]
+    first = sub.groupby(keys, dropna=False, observed=True)["_file"].transform("min")
+    dup = pd.Series(False, index=df.index)
+    dup[sub.index] = (sub["_file"] != first).to_numpy()
+    return df[~dup].reset_index(drop=True), int(dup.sum())
+
+
+def _group_names(frames: list[pd.DataFrame]) -> tuple[dict[str, str], dict[str, str]]:
+    """(id → name, name → id) from every table that has both, registry first."""
+    id_to_name: dict[str, str] = {}
+    name_to_id: dict[str, str] = {}
+    for df in frames:
+        if df.empty:
+            continue
+        pairs = df[["group_id", "group_name"]].dropna().drop_duplicates()
+        pairs = pairs[~pairs["group_id"].str.contains(":", regex=False)]
+        for gid, name in zip(pairs["group_id"], pairs["group_name"]):
+            id_to_name.setdefault(gid, name)
+            name_to_id.setdefault(name, gid)
+    return id_to_name, name_to_id
+
+
+def _infer_by_members(messages: pd.DataFrame, members: pd.DataFrame, gid: str) -> tuple[str | None, float]:
+    """The member list whose display names cover most of this chat's senders."""
+    senders = set(messages.loc[messages["group_id"] == gid, "sender_name"].dropna().unique())
+    if len(senders) < 3 or members.empty:
+        return None, 0.0
+    known = members.dropna(subset=["display_name"]).groupby("group_id")["display_name"].agg(set)
+    best, share = None, 0.0
+    for cand, names in known.items():
+        s = len(senders & names) / len(senders)
+        if s > share:
+            best, share = cand, s
+    return (best, share) if share >= 0.5 else (None, share)
+
+
+def _unify_groups(ds: dict[str, pd.DataFrame], notes: list[str]) -> None:
+    """Give file-derived group ids (``file:…``, ``qq:…``) their real id and every id its name."""
+    id_to_name, name_to_id = _group_names([ds["groups"], ds["members"], ds["messages"], ds["events"]])
+    remap: dict[str, str] = {}
+    for table in ("messages", "events", "members"):
+        df = ds[table]
+        for gid in df.loc[df["group_id"].str.contains(":", regex=False).fillna(False), "group_id"].unique():
+            if gid in remap:
+                continue
+            name = df.loc[df["group_id"] == gid, "group_name"].dropna()
+            name = name.iloc[0] if len(name) else None
+            if name in name_to_id:
+                remap[gid] = name_to_id[name]
+            elif gid.startswith("file:") and table == "messages":
+                cand, share = _infer_by_members(ds["messages"], ds["members"], gid)
+                if cand:
+                    remap[gid] = cand
+                    notes.append(f"group of {gid[5:]!r} taken to be {id_to_name.get(cand, cand)} "
+                                 f"({share:.0%} of its senders are on that member list); "
+                                 f"name the file after the group to be sure")
+                else:
+                    notes.append(f"group of {gid[5:]!r} is not named in the export and matches no "
+                                 f"member list or registry entry; audited under the file name")
+    for table in ("messages", "events", "members"):
+        df = ds[table]
+        if remap:
+            df["group_id"] = df["group_id"].replace(remap)
+        if id_to_name:
+            missing = df["group_name"].isna() | df["group_id"].isin(list(remap.values()))
+            if missing.any():
+                df.loc[missing, "group_name"] = df.loc[missing, "group_id"].map(id_to_name).fillna(
+                    df.loc[missing, "group_name"])
+        still = df["group_name"].isna()
+        if still.any():
+            df.loc[still, "group_name"] = df.loc[still, "group_id"]
+
+
+def _fill_platforms(ds: dict[str, pd.DataFrame]) -> None:
+    """Generic exports know no platform; the registry does."""
+    reg = ds["groups"].dropna(subset=["group_id"])
+    reg = reg[reg["platform"].notna() & (reg["platform"] != "other")]
+    if reg.empty:
+        return
+    by_id = dict(zip(reg["group_id"], reg["platform"].astype(str)))
+    for table in ("messages", "events", "members"):
+        df = ds[table]
+        other = (df["platform"] == "other") & df["group_id"].isin(list(by_id))
+        if other.any():
+            df.loc[other, "platform"] = df.loc[other, "group_id"].map(by_id)
+
+
+def _add_unregistered(ds: dict[str, pd.DataFrame], tz: str) -> None:
+    """Groups seen in exports or member lists but absent from the registry, marked unregistered."""
+    reg = ds["groups"]
+    seen = pd.concat([ds[t][["group_id", "group_name", "platform"]] for t in ("messages", "events", "members")],
+                     ignore_index=True).drop_duplicates("group_id")
+    extra = seen[~seen["group_id"].isin(reg["group_id"].dropna())]
+    if extra.empty:
+        return
+    extra = model.conform(extra.assign(registered=False), model.GROUPS, tz)
+    ds["groups"] = pd.concat([reg, extra], ignore_index=True)
+
+
+def load(chats: list[str | Path], *, members: list[str | Path] = (), roster: list[str | Path] = (),
+         groups: list[str | Path] = (), fmt: str | None = None, tz: str = model.DEFAULT_TZ,
+         me: str | None = None, mapping: dict[str, str] | None = None) -> Dataset:
+    """Read every input and return the assembled tables.
+
+    Files that cannot be read are reported in ``Dataset.files`` with their
+    error; the caller decides whether that stops the audit.
+    """
+    jobs = ([(p, CHAT) for p in expand(chats)] + [(p, MEMBERS) for p in expand(members)]
+            + [(p, ROSTER) for p in expand(roster)] + [(p, GROUPS) for p in expand(groups)])
+    reports, frames = _read_all(jobs, fmt, tz, me, mapping)
+    ds = {name: _stack(frames[name], model.TABLES[name], tz)
+          for name in ("messages", "events", "members", "roster", "groups")}
+    if not ds["groups"].empty:
+        ds["groups"]["registered"] = True
+    notes: list[str] = []
+    _unify_groups(ds, notes)
+    _fill_platforms(ds)
+    dups = {}
+    ds["messages"], dups["messages"] = _drop_repeats(
+        ds["messages"].assign(_who=ds["messages"]["sender_id"].fillna(ds["messages"]["sender_name"])),
+        ["platform", "group_id", "time", "_who", "text"])
+    with_id = ds["messages"]["msg_id"].notna()
+    if with_id.any():
+        kept, n = _drop_repeats(ds["messages"][with_id], ["platform", "group_id", "msg_id"])
+        ds["messages"] = pd.concat([ds["messages"][~with_id], kept], ignore_index=True)
+        dups["messages"] += n
+    ds["events"], dups["events"] = _drop_repeats(
+        ds["events"], ["platform", "group_id", "time", "event", "actor_name", "target_name", "detail"])
+    ds["members"], dups["members"] = _drop_repeats(ds["members"], ["platform", "group_id", "member_id"])
+    _add_unregistered(ds, tz)
+    for name in ds:
+        ds[name] = ds[name].drop(columns=[c for c in ("_file", "_who") if c in ds[name].columns])
+    ds["messages"] = ds["messages"].sort_values(["group_id", "time"], kind="stable").reset_index(drop=True)
+    ds["events"] = ds["events"].sort_values(["group_id", "time"], kind="stable").reset_index(drop=True)
+    msgs, mems, ids = identity.resolve(ds["messages"], ds["members"], ds["roster"])
+    return Dataset(messages=msgs, events=ds["events"], members=mems, roster=ds["roster"], groups=ds["groups"],
+                   identities=ids, files=reports, duplicates=dups, notes=notes, tz=tz)

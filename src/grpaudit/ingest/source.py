@@ -1,0 +1,149 @@
+"""One input file: its bytes, its detected encoding, and what readers return.
+
+Encodings are decided from the bytes, never guessed from the extension:
+a BOM wins (UTF-8, UTF-16 LE/BE); otherwise strict UTF-8, then GB18030
+(a superset of GBK that Excel and older QQ write on Chinese Windows),
+then UTF-16 without a BOM when every other byte is NUL.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+
+class InputError(Exception):
+    """A file that cannot be read at all: names the file, the line and the problem."""
+
+    def __init__(self, path: str | Path, problem: str, line: int | None = None):
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass
+class Skip:
+    """A record that was not turned into a row, and why.
+
+    ``level`` is ``error`` for records that are broken (bad time, no sender,
+    cut off) and ``ignored`` for records deliberately left out (a one-to-one
+    chat in a group archive, an enterprise-switch log line).
+    """
+    line: int | None
+    reason: str
+    level: str = "error"
+
+
+@dataclass
+class ReadResult:
+    """What one reader made of one file. Frames may be None when the format has no such table."""
+    format: str
+    messages: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    members: pd.DataFrame | None = None
+    groups: pd.DataFrame | None = None
+    roster: pd.DataFrame | None = None
+    skipped: list[Skip] = field(default_factory=list)
+    #: records kept but suspect (e.g. a last record cut off mid-body)
+    warnings: list[Skip] = field(default_factory=list)
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+def detect_encoding(data: bytes) -> tuple[str, int]:
+    """Return (codec name, BOM length) for ``data``."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    sample = data[:4096]
+    if len(sample) >= 4:
+        even_nul = sample[0::2].count(0) / max(1, len(sample[0::2]))
+        odd_nul = sample[1::2].count(0) / max(1, len(sample[1::2]))
+        if odd_nul > 0.3 and even_nul < 0.05:
+            return "utf-16-le", 0
+        if even_nul > 0.3 and odd_nul < 0.05:
+            return "utf-16-be", 0
+    try:
+        data.decode("utf-8")
+        return "utf-8", 0
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("gb18030")
+        return "gb18030", 0
+    except UnicodeDecodeError:
+        return "unknown", 0
+
+
+class Source:
+    """A file as readers see it. Decoding happens once, lazily."""
+
+    def __init__(self, path: str | Path, data: bytes | None = None, tz: str = "Asia/Shanghai",
+                 me: str | None = None, mapping: dict[str, str] | None = None):
+        self.path = Path(path)
+        self.name = str(path)
+        self.data = self.path.read_bytes() if data is None else data
+        self.tz = tz
+        #: display name of the exporting account ("你" in WeChat system lines)
+        self.me = me
+        #: user-given column mapping for tabular formats: field -> header
+        self.mapping = mapping or {}
+
+    @property
+    def is_excel(self) -> bool:
+        return self.data.startswith(_ZIP_MAGIC) or self.data.startswith(_OLE_MAGIC)
+
+    @cached_property
+    def _encoding(self) -> tuple[str, int]:
+        if self.is_excel:
+            return "xlsx", 0
+        return detect_encoding(self.data)
+
+    @property
+    def encoding(self) -> str:
+        return self._encoding[0]
+
+    @cached_property
+    def text(self) -> str:
+        """The whole file decoded, BOM removed, line ends kept as they are."""
+        enc, bom = self._encoding
+        if enc == "xlsx":
+            raise InputError(self.name, "is a spreadsheet, not a text file")
+        if enc == "unknown":
+            raise InputError(self.name, "cannot decode: not UTF-8, UTF-16 or GB18030 text")
+        return self.data[bom:].decode(enc.replace("-sig", ""))
+
+    @cached_property
+    def utf8(self) -> bytes:
+        """The content as UTF-8 bytes without BOM (what pyarrow's readers want)."""
+        enc, bom = self._encoding
+        if enc == "utf-8" or enc == "utf-8-sig":
+            return self.data[bom:]
+        return self.text.encode("utf-8")
+
+    def head(self, chars: int = 8192) -> str:
+        """The first characters of the text ('' for spreadsheets or undecodable files)."""
+        if self.encoding in ("xlsx", "unknown"):
+            return ""
+        enc, bom = self._encoding
+        chunk = self.data[bom: bom + chars * 4]
+        return chunk.decode(enc.replace("-sig", ""), errors="ignore")[:chars]
+
+    @cached_property
+    def header(self) -> list[str]:
+        """The first row of a CSV or spreadsheet, stripped; [] when there is none."""
+        from .tabular import header_row
+        return header_row(self)

@@ -1,0 +1,189 @@
+"""CSV and spreadsheet tables as all-text frames, with the line each row starts on.
+
+Readers of tabular layouts (generic chat, member lists, rosters, registries)
+share this: every cell is read as text so ids such as QQ numbers and 工号
+keep their leading zeros, and each reader converts the columns it knows.
+CSV goes through pyarrow, the only fast reader that handles quoted line
+breaks; rows whose field count is wrong are returned as skips, not dropped.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .source import InputError, Skip, Source
+
+
+def _norm_header(h: str) -> str:
+    return re.sub(r"[\s_\-()（）]+", "", str(h)).lower()
+
+
+def find_columns(header: list[str], aliases: dict[str, tuple[str, ...]],
+                 mapping: dict[str, str] | None = None) -> dict[str, str]:
+    """Map each field to the header that names it.
+
+    ``aliases`` lists accepted header names per field (Chinese and English);
+    matching ignores case, spaces, underscores, hyphens and brackets.
+    ``mapping`` (field -> exact header, from the user) wins over aliases.
+    Fields with no matching header are absent from the result.
+    """
+    by_norm = {}
+    for h in header:
+        by_norm.setdefault(_norm_header(h), h)
+    found: dict[str, str] = {}
+    for fld, names in aliases.items():
+        if mapping and fld in mapping:
+            if mapping[fld] not in header:
+                raise KeyError(f"column mapping {fld}={mapping[fld]!r}: no such column "
+                               f"(columns are {', '.join(header)})")
+            found[fld] = mapping[fld]
+            continue
+        for name in names:
+            h = by_norm.get(_norm_header(name))
+            if h is not None:
+                found[fld] = h
+                break
+    return found
+
+
+def header_row(src: Source) -> list[str]:
+    """First row of a CSV or workbook's first sheet; [] if the file is neither."""
+    if src.is_excel:
+        try:
+            wb = _open_workbook(src)
+        except Exception:
+            return []
+        ws = wb.worksheets[0]
+        for row in ws.iter_rows(max_row=1, values_only=True):
+            wb.close()
+            return [("" if v is None else str(v)).strip() for v in row]
+        wb.close()
+        return []
+    head = src.head(4096)
+    first = head.splitlines()[0] if head else ""
+    if "," not in first and "\t" not in first:
+        return []
+    delim = "\t" if first.count("\t") > first.count(",") else ","
+    try:
+        return [c.strip() for c in next(csv.reader([first], delimiter=delim))]
+    except (csv.Error, StopIteration):
+        return []
+
+
+def _open_workbook(src: Source):
+    import openpyxl
+    return openpyxl.load_workbook(io.BytesIO(src.data), read_only=True, data_only=True)
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S") if (v.hour or v.minute or v.second) else v.strftime("%Y-%m-%d")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _read_excel(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
+    wb = _open_workbook(src)
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    try:
+        header = [_cell_text(v) for v in next(rows)]
+    except StopIteration:
+        wb.close()
+        return pd.DataFrame(), np.array([], dtype=np.int32), []
+    width = len(header)
+    body, lines = [], []
+    for i, row in enumerate(rows, start=2):
+        cells = [_cell_text(v) for v in row[:width]]
+        if not any(cells):
+            continue        # Excel keeps formatted empty rows; they are not records
+        body.append(cells + [""] * (width - len(cells)))
+        lines.append(i)
+    wb.close()
+    df = pd.DataFrame(body, columns=header, dtype="str") if body else pd.DataFrame(columns=header, dtype="str")
+    return df, np.asarray(lines, dtype=np.int32), []
+
+
+def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
+    header = src.header
+    if not header:
+        raise InputError(src.name, "no header row", line=1)
+    data = src.utf8
+    delim = "\t" if src.head(4096).splitlines()[0].count("\t") > src.head(4096).splitlines()[0].count(",") else ","
+    bad: list[int | None] = []
+
+    def on_invalid(row):
+        bad.append(row.number)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(header))],
+                                           skip_rows=1, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(header))},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:
+        raise InputError(src.name, f"not a readable CSV: {exc}") from exc
+    if bad:
+        # Line numbers after a bad row are only exact from a line-tracking
+        # parser; such files are rare, so take the slow, exact path.
+        return _read_csv_exact(src, header, delim)
+    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+    df.columns = header
+    # A record's first line = 2 + its index + line breaks inside earlier records.
+    nl = np.zeros(len(df), dtype=np.int64)
+    for col in df.columns:
+        nl += df[col].str.count("\n").to_numpy(dtype=np.int64, na_value=0)
+    start = 2 + np.arange(len(df), dtype=np.int64) + np.concatenate(([0], np.cumsum(nl)[:-1])) if len(df) else nl
+    return df, start.astype(np.int32), []
+
+
+def _read_csv_exact(src: Source, header: list[str], delim: str):
+    rows, lines, skips = [], [], []
+    reader = csv.reader(io.StringIO(src.text, newline=""), delimiter=delim)
+    next(reader, None)
+    start = reader.line_num + 1
+    for rec in reader:
+        if len(rec) != len(header):
+            if any(c.strip() for c in rec):
+                skips.append(Skip(start, f"{len(rec)} fields where the header has {len(header)}"))
+        else:
+            rows.append(rec)
+            lines.append(start)
+        start = reader.line_num + 1
+    df = pd.DataFrame(rows, columns=header, dtype="str") if rows else pd.DataFrame(columns=header, dtype="str")
+    return df, np.asarray(lines, dtype=np.int32), skips
+
+
+def read_table(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
+    """Read a CSV or spreadsheet as text columns named by its header.
+
+    Returns (frame, start line of each row, skipped rows). Fully blank rows
+    are not records and are not counted.
+    """
+    if src.is_excel:
+        return _read_excel(src)
+    df, lines, skips = _read_csv(src)
+    if len(df):
+        blank = np.ones(len(df), dtype=bool)
+        for col in df.columns:
+            blank &= df[col].fillna("").str.strip().eq("").to_numpy()
+        if blank.any():
+            df, lines = df[~blank].reset_index(drop=True), lines[~blank]
+    return df, lines, skips

@@ -1,0 +1,16 @@
+"""Reader: wechat_txt (to be written)."""
+from __future__ import annotations
+
+from .reader import CHAT, Reader
+from .source import ReadResult, Source
+
+
+def sniff(src: Source) -> bool:
+    return False
+
+
+def read(src: Source) -> ReadResult:
+    raise NotImplementedError
+
+
+READER = Reader("wechat_txt", CHAT, "wechat_txt", sniff, read)

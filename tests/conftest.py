@@ -1,0 +1,16 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "tests" / "data" / "samples"
+
+# bench/ holds the format writers (generators) that round-trip tests reuse.
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+@pytest.fixture
+def samples() -> Path:
+    """The real-shaped specimens from shared/samples (copied into the repo)."""
+    return SAMPLES
