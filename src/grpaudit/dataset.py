@@ -105,7 +105,9 @@ def _read_all(jobs: list[tuple[Path, str]], fmt: str | None, tz: str, me: str | 
             if df is not None and len(df):
                 df = df.assign(_file=len(reports) - 1)
                 frames[table].append(df)
-                setattr(rep, table, len(df))
+                # events count system lines read: one line inviting two people
+                # is two event rows but one record of the file
+                setattr(rep, table, int(df["source_line"].nunique()) if table == "events" else len(df))
         times = [getattr(res, t)["time"] for t in ("messages", "events")
                  if getattr(res, t) is not None and len(getattr(res, t))]
         if times:
@@ -239,8 +241,11 @@ def load(chats: list[str | Path], *, members: list[str | Path] = (), roster: lis
     Files that cannot be read are reported in ``Dataset.files`` with their
     error; the caller decides whether that stops the audit.
     """
-    jobs = ([(p, CHAT) for p in expand(chats)] + [(p, MEMBERS) for p in expand(members)]
-            + [(p, ROSTER) for p in expand(roster)] + [(p, GROUPS) for p in expand(groups)])
+    # Files named with --members come first: when a chat folder also holds
+    # WeCom group info for the same rooms, the member list's rows (which carry
+    # display names) are the ones kept.
+    jobs = ([(p, MEMBERS) for p in expand(members)] + [(p, ROSTER) for p in expand(roster)]
+            + [(p, GROUPS) for p in expand(groups)] + [(p, CHAT) for p in expand(chats)])
     reports, frames = _read_all(jobs, fmt, tz, me, mapping)
     ds = {name: _stack(frames[name], model.TABLES[name], tz)
           for name in ("messages", "events", "members", "roster", "groups")}

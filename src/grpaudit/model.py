@@ -53,7 +53,7 @@ GROUP_TYPES = ("company", "department", "management", "project", "temporary", "i
 STR = "str"
 TIME = "time"       # tz-aware instant, resolved against the audit's zone
 DATE = "date"       # naive calendar day
-INT = "int32"
+INT = "Int32"      # nullable: a group seen only in exports has no registry line
 BOOL = "bool"
 OBJECT = "object"
 
@@ -207,9 +207,10 @@ def conform(df: pd.DataFrame, table: Table, tz: str = DEFAULT_TZ) -> pd.DataFram
             s = pd.Series([()] * n, dtype=object, index=df.index)
         elif c.kind == BOOL:
             s = pd.Series(False, index=df.index, dtype=bool)
+        elif c.kind in (TIME, DATE):
+            s = pd.Series(pd.NaT, index=df.index, dtype=dtype)
         else:
-            s = pd.Series(pd.NA if c.kind not in (TIME, DATE) else pd.NaT,
-                          index=df.index).astype(dtype)
+            s = pd.Series(pd.NA, index=df.index).astype(dtype)
         out[c.name] = s
     return pd.DataFrame(out, index=df.index).reset_index(drop=True)
 

@@ -6,6 +6,7 @@ Exit codes (one place decides them, see ``main``):
 """
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -28,6 +29,32 @@ class UsageError(Exception):
     """A command-line mistake: exit 2 with the message."""
 
 
+def command(fn):
+    """Register a command whose errors become exit codes: the one place that decides them.
+
+    Usage mistakes and invalid policies exit 2, unreadable input exits 3;
+    click itself exits 2 on unknown options and missing arguments.
+    """
+    from ..ingest import InputError
+    from ..policy import PolicyError
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except UsageError as exc:
+            err.print(f"[red]error[/red]: {exc}", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
+        except PolicyError as exc:
+            for problem in exc.problems:
+                err.print(f"[red]error[/red]: {problem}", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
+        except InputError as exc:
+            err.print(f"[red]error[/red]: {exc}", highlight=False)
+            raise typer.Exit(EXIT_INPUT) from None
+    return app.command()(run)
+
+
 def _mapping(pairs: list[str] | None) -> dict[str, str]:
     out = {}
     for p in pairs or []:
@@ -48,7 +75,7 @@ MeOpt = Annotated[Optional[str], typer.Option("--me", help="Display name of the 
 MapOpt = Annotated[Optional[list[str]], typer.Option("--map", help="Column mapping for generic CSV: FIELD=HEADER.")]
 
 
-@app.command()
+@command
 def inspect(paths: Paths, members: MembersOpt = None, roster: RosterOpt = None, groups: GroupsOpt = None,
             format: FormatOpt = None, tz: TzOpt = model.DEFAULT_TZ, me: MeOpt = None, map: MapOpt = None,
             as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout for scripts.")] = False):
@@ -70,7 +97,99 @@ def inspect(paths: Paths, members: MembersOpt = None, roster: RosterOpt = None, 
     raise typer.Exit(EXIT_INPUT if ds.errors else EXIT_OK)
 
 
-@app.command()
+PolicyOpt = Annotated[Optional[Path], typer.Option("--policy", help="Policy YAML (its calendar section applies).")]
+
+
+@command
+def calendar(month: Annotated[str, typer.Argument(help="The month, YYYY-MM.", show_default=False)],
+             policy: PolicyOpt = None):
+    """Print a month as the audit sees it: holidays, 调休 days, the policy's overrides, hours."""
+    from ..policy import load_policy
+    from .calendar_cmd import calendar_command
+    Console().print(calendar_command(month, load_policy(policy).calendar if policy else None))
+
+
+@command
+def validate(policy: Annotated[Path, typer.Argument(help="Policy YAML file.", show_default=False)]):
+    """Check a policy; print every mistake with file:line:column. Exit 2 when invalid."""
+    from .policy_cmds import validate_command
+    raise typer.Exit(validate_command(policy, Console(), err))
+
+
+@command
+def rules(markdown: Annotated[bool, typer.Option("--markdown", help="Print the reference as Markdown.")] = False):
+    """List every rule: code, category, what it checks, options."""
+    from .policy_cmds import rules_command
+    raise typer.Exit(rules_command(Console(), markdown))
+
+
+@command
+def explain(code: Annotated[str, typer.Argument(help="A rule code (NAM001) or name.", show_default=False)]):
+    """Show one rule: what it checks, why, its options and the clauses it serves."""
+    from .policy_cmds import explain_command
+    raise typer.Exit(explain_command(code, Console(), err))
+
+
+@command
+def audit(paths: Paths,
+          policy: Annotated[Path, typer.Option("--policy", help="Policy YAML.", show_default=False)],
+          members: MembersOpt = None, roster: RosterOpt = None, groups: GroupsOpt = None,
+          period: Annotated[Optional[str], typer.Option("--period", help="Month to audit, YYYY-MM.")] = None,
+          since: Annotated[Optional[str], typer.Option("--since", help="First day, YYYY-MM-DD.")] = None,
+          until: Annotated[Optional[str], typer.Option("--until", help="Last day, YYYY-MM-DD.")] = None,
+          out: Annotated[Optional[Path], typer.Option("--out", help="Folder for the report files.")] = None,
+          fail_on: Annotated[Optional[str], typer.Option(
+              "--fail-on", help="Exit 1 when a finding is at or above this severity (info, minor, major, critical)."
+          )] = None,
+          strict: Annotated[bool, typer.Option("--strict", help="Exit 3 when records were skipped as broken.")] = False,
+          quiet: Annotated[bool, typer.Option("--quiet", help="Print only errors.")] = False,
+          format: FormatOpt = None, tz: TzOpt = model.DEFAULT_TZ, me: MeOpt = None, map: MapOpt = None):
+    """Audit exports against a policy for a period; print a summary and write reports."""
+    from ..audit import PeriodError, parse_period, period_label, run
+    from ..dataset import load
+    from ..findings import SEVERITIES
+    from ..policy import load_policy
+    from ..reports.tabular_out import JSON_VERSION, violations, write_csv, write_json
+    from ..reports.terminal import data_quality_lines, render
+
+    if fail_on and fail_on not in SEVERITIES:
+        raise UsageError(f"--fail-on {fail_on!r}: expected one of {', '.join(SEVERITIES)}")
+    if format and format not in READERS:
+        raise UsageError(f"--format {format!r}: known formats are {', '.join(READERS)}")
+    try:
+        start, end = parse_period(period, since, until)
+    except PeriodError as exc:
+        raise UsageError(str(exc)) from None
+    pol = load_policy(policy)                    # PolicyError: exit 2, before any input is read
+    ds = load(paths, members=members or [], roster=roster or [], groups=groups or [], fmt=format,
+              tz=tz, me=me, mapping=_mapping(map))
+    if ds.errors:
+        for f in ds.errors:
+            err.print(f"[red]error[/red]: {f.error}", highlight=False)
+        raise typer.Exit(EXIT_INPUT)
+    broken = [(f.path, s) for f in ds.files for s in f.skipped if s.level == "error"]
+    if strict and broken:
+        for path, s in broken:
+            err.print(f"[red]error[/red]: {path}:{s.line}: {s.reason}", highlight=False)
+        raise typer.Exit(EXIT_INPUT)
+    res = run(ds, pol, start, end)
+    if not quiet:
+        render(res, Console())
+    if out:
+        label = period_label(start, end)
+        write_csv(res.findings, out / f"findings-{label}.csv")
+        write_json(violations(res.findings), out / "violations.json")
+        write_json({"version": JSON_VERSION, "period": label, "start": str(start), "end": str(end),
+                    "policy": str(policy), "findings": len(res.findings),
+                    "by_category": res.findings["category"].value_counts().to_dict(),
+                    "by_severity": res.findings["severity"].astype(str).value_counts().to_dict(),
+                    "data_quality": data_quality_lines(res)}, out / "summary.json")
+    if fail_on and bool((res.findings["severity"] >= fail_on).any()):
+        raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_OK)
+
+
+@command
 def tables():
     """Print the normalised tables' columns (Markdown)."""
     Console().print(model.describe(), markup=False, highlight=False)
@@ -88,16 +207,5 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=version_ca
 
 
 def main() -> None:
-    """Entry point: the one place where exceptions become exit codes.
-
-    click itself exits 2 on usage mistakes (unknown option, missing argument).
-    """
-    from ..ingest import InputError
-    try:
-        app()
-    except UsageError as exc:
-        err.print(f"[red]error[/red]: {exc}", highlight=False)
-        sys.exit(EXIT_USAGE)
-    except InputError as exc:
-        err.print(f"[red]error[/red]: {exc}", highlight=False)
-        sys.exit(EXIT_INPUT)
+    """Entry point of the ``grpaudit`` script."""
+    app()

@@ -1,6 +1,8 @@
 """``grpaudit inspect``: what the readers made of the inputs, before any rule runs."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -63,7 +65,9 @@ def summary(ds: Dataset) -> dict:
     }
     totals = {
         "files": len(ds.files), "errors": len(ds.errors),
-        "messages": len(ds.messages), "events": len(ds.events), "members": len(ds.members),
+        "messages": len(ds.messages),
+        # system lines, like files[].events (an invitation of two people is one line, two rows)
+        "events": int(len(ds.events[["source_file", "source_line"]].drop_duplicates())), "members": len(ds.members),
         "roster": len(ds.roster), "groups": len(ds.groups),
         "skipped": ds.skipped, "duplicates": sum(ds.duplicates.values()),
     }
@@ -77,10 +81,10 @@ def render(doc: dict, console: Console) -> None:
         t.add_column(col, justify="right" if col in ("messages", "events", "members", "skipped") else "left")
     for f in doc["files"]:
         if f["error"]:
-            t.add_row(f["path"], "[red]error[/red]", "", "", "", "", "", f"[red]{f['error']}[/red]")
+            t.add_row(Path(f["path"]).name, "[red]error[/red]", "", "", "", "", "", f"[red]{f['error']}[/red]")
             continue
         span = f"{(f['first'] or '')[:16]} → {(f['last'] or '')[:16]}" if f["first"] else ""
-        t.add_row(f["path"], f["format"], f["encoding"], str(f["messages"]), str(f["events"]),
+        t.add_row(Path(f["path"]).name, f["format"], f["encoding"], str(f["messages"]), str(f["events"]),
                   str(f["members"] or f["roster"] or f["groups"] or ""), str(len(f["skipped"])), span)
     console.print(t)
 
@@ -99,9 +103,9 @@ def render(doc: dict, console: Console) -> None:
         for col in ("file", "line", "what", "reason"):
             s.add_column(col)
         for path, rec in skipped:
-            s.add_row(path, str(rec["line"] or ""), rec["level"], rec["reason"])
+            s.add_row(Path(path).name, str(rec["line"] or ""), rec["level"], rec["reason"])
         for path, rec in warned:
-            s.add_row(path, str(rec["line"] or ""), "[yellow]warning[/yellow]", rec["reason"])
+            s.add_row(Path(path).name, str(rec["line"] or ""), "[yellow]warning[/yellow]", rec["reason"])
         console.print(s)
 
     ids = doc["identities"]

@@ -16,6 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .source import InputError, Skip, Source
@@ -133,7 +134,9 @@ def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(header))],
                                            skip_rows=1, use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True,
+            # A blank line must count as a (bad) row: pyarrow would otherwise
+            # skip it silently and every later row's line number would be off.
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(header))},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -144,12 +147,12 @@ def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
         # Line numbers after a bad row are only exact from a line-tracking
         # parser; such files are rare, so take the slow, exact path.
         return _read_csv_exact(src, header, delim)
+    # A record's first line = 2 + its index + line breaks inside earlier records.
+    nl = np.zeros(table.num_rows, dtype=np.int64)
+    for col in table.columns:
+        nl += pc.count_substring(col, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
     df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
     df.columns = header
-    # A record's first line = 2 + its index + line breaks inside earlier records.
-    nl = np.zeros(len(df), dtype=np.int64)
-    for col in df.columns:
-        nl += df[col].str.count("\n").to_numpy(dtype=np.int64, na_value=0)
     start = 2 + np.arange(len(df), dtype=np.int64) + np.concatenate(([0], np.cumsum(nl)[:-1])) if len(df) else nl
     return df, start.astype(np.int32), []
 

@@ -1,0 +1,78 @@
+"""One audit: a dataset, a policy and a period in; findings and warnings out.
+
+This is the library entry point the ``audit`` command calls; reports and
+penalties read what it returns and never reach back into rules.
+"""
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .dataset import Dataset
+from .findings import FINDINGS
+from .policy import Policy
+from .rules import AuditContext, run_rules
+
+
+class PeriodError(ValueError):
+    """A period the user wrote that is not one."""
+
+
+def parse_period(period: str | None = None, since: str | None = None,
+                 until: str | None = None) -> tuple[dt.date, dt.date]:
+    """(first day, last day) from ``--period 2026-10`` or ``--since``/``--until`` dates."""
+    if period and (since or until):
+        raise PeriodError("give --period or --since/--until, not both")
+    if period:
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", period.strip())
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise PeriodError(f"--period {period!r}: expected YYYY-MM, e.g. 2026-10")
+        y, mo = int(m.group(1)), int(m.group(2))
+        return dt.date(y, mo, 1), dt.date(y, mo, _calendar.monthrange(y, mo)[1])
+    if since and until:
+        try:
+            start, end = dt.date.fromisoformat(since), dt.date.fromisoformat(until)
+        except ValueError as exc:
+            raise PeriodError(f"--since/--until: expected YYYY-MM-DD dates ({exc})") from None
+        if start > end:
+            raise PeriodError(f"--since {since} is after --until {until}")
+        return start, end
+    raise PeriodError("say which period to audit: --period YYYY-MM, or --since and --until")
+
+
+def period_label(start: dt.date, end: dt.date) -> str:
+    """``2026-10`` for a whole month, else ``2026-10-01_2026-10-15`` (safe in file names)."""
+    last = _calendar.monthrange(start.year, start.month)[1]
+    if start.day == 1 and end == start.replace(day=last):
+        return f"{start:%Y-%m}"
+    return f"{start:%Y-%m-%d}_{end:%Y-%m-%d}"
+
+
+@dataclass
+class AuditResult:
+    findings: pd.DataFrame
+    start: dt.date
+    end: dt.date
+    policy: Policy
+    dataset: Dataset
+    #: calendar doubts and other things the report's data-quality section shows
+    warnings: list[str] = field(default_factory=list)
+
+
+def run(ds: Dataset, policy: Policy, start: dt.date, end: dt.date) -> AuditResult:
+    """Check every enabled rule over the dataset; keep the findings that fall in the period."""
+    ctx = AuditContext.build(policy, start, end, messages=ds.messages, events=ds.events, members=ds.members,
+                             roster=ds.roster, groups=ds.groups, tz=ds.tz)
+    # Touch the whole period once so an uncovered year is warned about even
+    # when no rule happens to ask about one of its days.
+    ctx.calendar.is_workday(pd.Series(pd.date_range(start, end, freq="D")))
+    findings = run_rules(ctx)
+    day = findings["date"]
+    inside = day.isna() | ((day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end)))
+    findings = findings[inside.to_numpy()].reset_index(drop=True)
+    return AuditResult(findings=findings[FINDINGS.names], start=start, end=end, policy=policy, dataset=ds,
+                       warnings=list(ctx.calendar.warnings) + list(ds.notes))

@@ -1,0 +1,1 @@
+"""Reports: each output format is one small module that only formats findings."""

@@ -1,0 +1,44 @@
+"""Whole-column time parsing: every layout the exports use, and the known traps."""
+import pandas as pd
+
+from grpaudit.ingest.times import parse_dates, parse_instants
+
+TZ = "Asia/Shanghai"
+
+
+def _p(values):
+    return [None if pd.isna(t) else t.strftime("%Y-%m-%d %H:%M:%S") for t in parse_instants(pd.Series(values), TZ)]
+
+
+def test_layouts_and_epochs():
+    assert _p(["2026-10-09 20:43:38", "2026/10/9 8:02:41", "2026-10-09 8:43:38 PM",
+               "2026-10-09 8:43:38\u202fPM",            # narrow no-break space before PM
+               "2026-10-09 12:15:08 AM", "2026-10-09 12:00:00 PM",
+               "1791419712667", "1790943277",             # Unix ms and s (UTC instants)
+               "2026-10-08T01:00:00Z", "2026-10-08T09:00:00+08:00", "2026年10月8日 09:00"]) == [
+        "2026-10-09 20:43:38", "2026-10-09 08:02:41", "2026-10-09 20:43:38", "2026-10-09 20:43:38",
+        "2026-10-09 00:15:08", "2026-10-09 12:00:00",
+        "2026-10-08 08:35:12", "2026-10-02 20:14:37",
+        "2026-10-08 09:00:00", "2026-10-08 09:00:00", "2026-10-08 09:00:00"]
+
+
+def test_unparseable_values_are_nat_not_errors():
+    assert _p(["#VALUE!", "", "yesterday"]) == [None, None, None]
+
+
+def test_day_first_vs_month_first_decided_per_column():
+    # 25/10 can only be day-first, so the whole column is read day-first
+    assert _p(["10/08/2026 09:00:00", "25/10/2026 10:00:00"]) == ["2026-08-10 09:00:00", "2026-10-25 10:00:00"]
+    # 10/25 can only be month-first
+    assert _p(["10/08/2026 09:00:00", "10/25/2026 10:00:00"]) == ["2026-10-08 09:00:00", "2026-10-25 10:00:00"]
+
+
+def test_result_is_in_the_given_zone():
+    s = parse_instants(pd.Series(["2026-10-08 09:00:00"]), "UTC")
+    assert str(s.dt.tz) == "UTC" and s.iloc[0].hour == 9
+
+
+def test_dates():
+    got = parse_dates(pd.Series(["2026/10/16", "2014-06-09", "", "2025-03-10 14:00:00", "2026年10月8日", "x"]))
+    assert [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in got] == [
+        "2026-10-16", "2014-06-09", None, "2025-03-10", "2026-10-08", None]
