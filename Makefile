@@ -18,10 +18,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
-	$(BIN)/grpaudit inspect sample_exports/chats \
+	$(BIN)/grpaudit audit sample_exports/chats \
 		--members sample_exports/members.csv \
 		--roster sample_exports/roster.csv \
-		--groups sample_exports/groups.csv
+		--groups sample_exports/groups.csv \
+		--policy sample_exports/policy.yaml \
+		--period 2026-10 --out reports/
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_readers.py

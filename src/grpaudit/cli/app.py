@@ -25,6 +25,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 err = Console(stderr=True)
 
 
+def out_console() -> Console:
+    """stdout: the terminal's width on a terminal; wide in cron logs and pipes, where rich would assume 80."""
+    return Console() if sys.stdout.isatty() else Console(width=160)
+
+
 class UsageError(Exception):
     """A command-line mistake: exit 2 with the message."""
 
@@ -91,7 +96,7 @@ def inspect(paths: Paths, members: MembersOpt = None, roster: RosterOpt = None, 
     if as_json:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        render(doc, Console())
+        render(doc, out_console())
     for f in ds.errors:
         err.print(f"[red]error[/red]: {f.error}", highlight=False)
     raise typer.Exit(EXIT_INPUT if ds.errors else EXIT_OK)
@@ -174,7 +179,7 @@ def audit(paths: Paths,
         raise typer.Exit(EXIT_INPUT)
     res = run(ds, pol, start, end)
     if not quiet:
-        render(res, Console())
+        render(res, out_console())
     if out:
         label = period_label(start, end)
         write_csv(res.findings, out / f"findings-{label}.csv")

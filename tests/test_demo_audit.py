@@ -1,0 +1,41 @@
+"""The demo month audited with the shipped default policy (what `make demo` runs), end to end."""
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from grpaudit.cli.app import app
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "sample_exports"
+
+
+def test_demo_audit_finds_exactly_the_planted_cases(tmp_path):
+    res = CliRunner().invoke(app, [
+        "audit", str(DEMO / "chats"), "--members", str(DEMO / "members.csv"), "--roster", str(DEMO / "roster.csv"),
+        "--groups", str(DEMO / "groups.csv"), "--policy", str(DEMO / "policy.yaml"), "--period", "2026-10",
+        "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    found = {(v["rule"], v["group"], v["person_id"] or v["person_name"])
+             for v in json.loads((tmp_path / "violations.json").read_text(encoding="utf-8"))}
+    assert found == {
+        ("NAM001", "智能仓储V3.2联调群", "ZD1004"),            # no 澤東…群 name; owner 林峰
+        ("NAM002", "澤東科技全员工作群", "ZD1021"),            # 高远 shows as 远方
+        ("NAM002", "澤東科技全员工作群", "ZD1024"),            # 韩梅 shows as 韩梅梅
+        ("NAM002", "澤東科技全员工作群", "ZD1032"),            # 冯晓雨 still Rain after her grace period
+        ("NAM002", "澤東销售部工作群", "ZD1013"),              # 张伟 (sales) posted as 伟哥 on 10-02
+        ("NAM002", "澤東销售部工作群", "ZD1015"),              # Amy赵敏
+        ("NAM002", "澤東销售部工作群", "ZD1017"),              # 销售部郑雪 after her transfer
+        ("NAM002", "澤東研发部工作群", "ZD1018"),              # 张伟（研发）: 研发 is no title
+        ("NAM002", "澤東研发部工作群", "ZD1019"),              # 何俊(硬件)
+        ("NAM002", "智能仓储V3.2联调群", "ZD1018"),
+        ("MEM001", "澤東科技全员工作群", "ZD1016"),            # 吴昊 left 10-16, still in on 10-31
+        ("MEM003", "澤東仓储物流部工作群", "恒通物流陈师傅"),    # a driver, not an employee
+        ("MEM004", "澤東研发部工作群", "ZD1011"),              # 刘洋 quit the R&D QQ group
+        ("LIF001", "智能仓储V3.2联调群", "ZD1004"),            # exported, not registered
+        ("LIF002", "澤東国庆值班临时群", "ZD1006"),            # ended 10-08, message on 10-13
+    }
+    csv = pd.read_csv(tmp_path / "findings-2026-10.csv", encoding="utf-8-sig", dtype=str)
+    assert len(csv) == len(found) and csv.columns[0] == "fingerprint"
+    assert (tmp_path / "findings-2026-10.csv").read_bytes().startswith(b"\xef\xbb\xbf")
