@@ -29,16 +29,21 @@ FORMATS = {  # format -> (file suffix, target msg/s)
     "qq_txt": (".txt", 300_000),
 }
 
+# Peak memory is VmHWM from /proc: ru_maxrss survives fork+exec on Linux and
+# would report the parent's peak (the generator's) instead of the reader's.
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
 from grpaudit.ingest import read_file
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = hwm()
 t0 = time.perf_counter()
 src, reader, res = read_file(sys.argv[1], sys.argv[2])
 dt = time.perf_counter() - t0
 n = len(res.messages) if res.messages is not None else 0
-print(json.dumps({"seconds": dt, "messages": n, "skipped": len(res.skipped),
-                  "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "base_kb": base}))
+print(json.dumps({"seconds": dt, "messages": n, "skipped": len(res.skipped), "peak_kb": hwm(), "base_kb": base}))
 """
 
 

@@ -204,3 +204,11 @@ def test_excel_input(tmp_path):
     assert [(s.line, "#VALUE!" in s.reason) for s in res.skipped] == [(5, True)]
     assert res.events[["event", "actor_name", "target_name", "source_line"]].values.tolist() == [
         ["join", "钱芳", "孙丽", 6]]
+
+
+def test_cut_off_last_record_is_skipped_with_its_line():
+    data = table("g,g1,2026-10-08 09:00:00,E1,张三,文本,ok,m1",
+                 'g,g1,2026-10-08 09:01:00,E1,张三,文本,"第一行\n第二行').rstrip(b"\n")
+    res = read("x.csv", data)
+    assert res.messages["msg_id"].tolist() == ["m1"]
+    assert [(s.line, s.level) for s in res.skipped] == [(3, "error")]

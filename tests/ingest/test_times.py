@@ -42,3 +42,38 @@ def test_dates():
     got = parse_dates(pd.Series(["2026/10/16", "2014-06-09", "", "2025-03-10 14:00:00", "2026年10月8日", "x"]))
     assert [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in got] == [
         "2026-10-16", "2014-06-09", None, "2025-03-10", "2026-10-08", None]
+
+
+def test_mixed_column_reads_each_value_by_its_own_layout():
+    # every layout in one column, each after values of layouts it must not be read as
+    assert _p(["2026-10-09 8:43:38 PM", "2026/10/09 20:43", "20261009", "2026.10.09 20:43:38",
+               "2026年10月9日 20:43:38", "2026/10/9 12:05:00 am", "2026-10-09", "1791419712667",
+               "2026-10-09T20:43:38+08:00", "25/10/2026 10:00:00", "2026-10-09 20:43", "10/25/2026 10:00:00",
+               "2026-10-09 20:43:38", "2026/10/09", "2026-10-09 13:43:38 PM", ""]) == [
+        "2026-10-09 20:43:38", "2026-10-09 20:43:00", "2026-10-09 00:00:00", "2026-10-09 20:43:38",
+        "2026-10-09 20:43:38", "2026-10-09 00:05:00", "2026-10-09 00:00:00", "2026-10-08 08:35:12",
+        "2026-10-09 20:43:38", None, "2026-10-09 20:43:00", "2026-10-25 10:00:00",
+        "2026-10-09 20:43:38", "2026-10-09 00:00:00", None, None]
+    # 10/25 can only be month-first, so 25/10 in the same column is no date; 13 PM is no time
+
+
+def test_twelve_hour_values_read_as_pandas_reads_the_am_pm_format():
+    # The 12-hour formats are read through their 24-hour twins: over every
+    # edge of every field the result must be what the %p format itself gives.
+    from itertools import product
+
+    from grpaudit.ingest.times import _to_datetime
+
+    fields = list(product(("2026", "0000", "0999", "1999", "9999"), ("0", "1", "01", "02", "12", "13"),
+                          ("0", "01", "9", "28", "29", "31", "32"), ("0", "00", "1", "09", "11", "12", "13"),
+                          ("00", "59", "5", "60"), ("00", "7", "60"), ("AM", "pm", "Pm")))
+    odd = ["2026-10-09  8:43:38 PM", "2026-10-09 8:43:38\tPM", "２０２６-10-09 8:43:38 PM", "2026-10-09 8:43:38 P",
+           "2026-10-09 8:43:38 AMPM", "2026-10-09 8:43 PM"]
+    for fmt in ("%Y-%m-%d %I:%M:%S %p", "%Y/%m/%d %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p"):
+        values = [fmt.replace("%Y", y).replace("%m", mo).replace("%d", d).replace("%I", h).replace("%M", mi)
+                  .replace("%S", sec).replace("%p", ap) for y, mo, d, h, mi, sec, ap in fields] + odd
+        s = pd.Series(values, dtype="str")
+        want = pd.to_datetime(s, format=fmt, errors="coerce")
+        got = _to_datetime(s, fmt)
+        assert got.index.equals(s.index) and want.notna().sum() > 1000
+        assert got.equals(want)

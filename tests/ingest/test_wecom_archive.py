@@ -145,7 +145,7 @@ def test_a_broken_line_costs_only_its_piece(monkeypatch):
     monkeypatch.setattr(wecom_archive, "_PIECE", 600)       # a few lines per piece
     feed = msg(0, msgtype="sphfeed", sphfeed={"sph_name": "视频号A"})
     del feed["text"]
-    objs = [msg(i) for i in range(1, 30)]
+    objs = [msg(i, text={"content": f"@李娜 消息{i}"}) for i in range(1, 30)]
     objs[3] = dict(feed, msgid="f4")                        # unknown type in a piece pyarrow reads
     objs[17] = dict(feed, msgid="f18")                      # and in the piece read value by value
     lines = [line(o) for o in objs]
@@ -157,6 +157,8 @@ def test_a_broken_line_costs_only_its_piece(monkeypatch):
     assert m["source_line"].tolist() == [*range(1, 19), *range(20, 26), *range(27, 31)]
     assert m["msg_id"].tolist() == [o["msgid"] for i, o in enumerate(objs) if i != 18]
     assert m.set_index("msg_id").loc[["f4", "f18"], "text"].tolist() == ["[sphfeed] 视频号A"] * 2
+    # the text column now comes in several Arrow chunks, one per piece
+    assert m["mentions"].map(len).tolist() == [0 if i in ("f4", "f18") else 1 for i in m["msg_id"]]
 
 
 def test_missing_or_bad_msgtime_and_sender_are_skipped():

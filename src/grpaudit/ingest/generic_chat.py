@@ -212,6 +212,7 @@ def _messages(rows: pd.DataFrame, tz: str) -> pd.DataFrame:
 
 
 def _events(rows: pd.DataFrame, src: Source) -> pd.DataFrame:
+    """Events from 系统 and 撤回 rows (a sentence naming several people gives one event each)."""
     rows = rows.reset_index(drop=True)
     parsed = parse_system_lines(rows["text"].fillna("").str.strip(), me=src.me)
     at = parsed.index.to_numpy()

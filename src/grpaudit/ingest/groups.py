@@ -10,21 +10,18 @@ A table with member columns (成员ID, 群昵称) is a member list, not a regist
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .. import model
 from .members import ALIASES as MEMBER_ALIASES
-from .members import PLATFORM_NAMES, group_ids, platform_of_group_id
+from .members import platform_and_group_id
 from .reader import GROUPS, Reader
-from .roster import TEXT_ALIASES, cells, day_column, drop_rows, has_any, map_values, repeat_of
 from .source import ReadResult, Skip, Source
-from .tabular import find_columns, read_table
+from .tabular import (TEXT_ALIASES, cells, day_column, drop_rows, find_columns, has_any, map_values, read_table,
+                      repeats)
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "group_name": ("群名称", "群名", "群聊名称", "group_name", "group"),
-    "group_id": ("群ID", "群号", "群聊ID", "group_id", "chat_id", "roomid"),
-    "platform": ("平台", "platform"),
+    **{f: MEMBER_ALIASES[f] for f in ("group_name", "group_id", "platform")},     # named as in member lists
     "group_type": ("类型", "群类型", "type", "group_type", "category"),
     "department": ("所属部门", "部门", "department", "dept"),
     "owner": ("群主", "群主姓名", "owner", "owner_name"),
@@ -68,10 +65,7 @@ def read(src: Source) -> ReadResult:
     out = pd.DataFrame({fld: cells(df, cols, fld) for fld in ("group_name", "department", "owner")})
     # Several responsible people are written with whatever separator was at hand.
     out["responsible"] = cells(df, cols, "responsible").str.replace(r"\s*[,，;；/]\s*", "、", regex=True)
-    gid = cells(df, cols, "group_id")
-    platform = map_values(cells(df, cols, "platform"), PLATFORM_NAMES, "平台", "other", lines, warnings)
-    out["platform"] = platform.fillna(platform_of_group_id(gid))
-    out["group_id"] = group_ids(gid, out["group_name"], out["platform"])
+    out["platform"], out["group_id"] = platform_and_group_id(df, cols, out["group_name"], lines, warnings)
     out["group_type"] = map_values(cells(df, cols, "group_type"), _TYPES, "类型", "other",
                                    lines, warnings).fillna("other")
     # A registry lists live groups; a blank 状态 means nobody marked it dissolved.
@@ -83,9 +77,7 @@ def read(src: Source) -> ReadResult:
     out["source_file"] = src.name
     out["source_line"] = lines
 
-    reasons = pd.Series(np.nan, index=out.index, dtype=object)
-    again = repeat_of(out[["group_id"]], out["source_line"])
-    reasons[again.notna()] = "群ID " + out["group_id"] + " repeats line " + again.astype("Int64").astype("str")
+    reasons = repeats(out[["group_id"]], out["source_line"], "群ID " + out["group_id"])
     reasons[out["group_id"].isna()] = "no 群名称 or 群ID"
     out = drop_rows(out, reasons, skipped, warnings)
     return ReadResult("groups", groups=model.conform(out, model.GROUPS, src.tz),

@@ -13,9 +13,9 @@ import pandas as pd
 
 from .. import model
 from .reader import MEMBERS, Reader
-from .roster import TEXT_ALIASES, cells, drop_rows, has_any, map_values, repeat_of
 from .source import ReadResult, Skip, Source
-from .tabular import find_columns, read_table
+from .tabular import (TEXT_ALIASES, cells, drop_rows, find_columns, has_any, map_values, read_table, repeats,
+                      warn_values)
 from .times import parse_instants
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -74,6 +74,18 @@ def group_ids(group_id: pd.Series, group_name: pd.Series, platform: pd.Series) -
     return group_id.fillna(platform.astype("str") + ":" + group_name)
 
 
+def platform_and_group_id(df: pd.DataFrame, cols: dict[str, str], group_name: pd.Series, lines: np.ndarray,
+                          warnings: list[Skip]) -> tuple[pd.Series, pd.Series]:
+    """Each row's platform (its 平台 cell, else told by the group id) and group id (``group_ids``).
+
+    The registry reader names its groups the same way.
+    """
+    gid = cells(df, cols, "group_id")
+    platform = map_values(cells(df, cols, "platform"), PLATFORM_NAMES, "平台", "other", lines, warnings)
+    platform = platform.fillna(platform_of_group_id(gid))
+    return platform, group_ids(gid, group_name, platform)
+
+
 def sniff(src: Source) -> bool:
     # A group column plus a member id, or plus a member's name with a role or
     # join time (a list typed without ids); never a table of messages.
@@ -91,10 +103,7 @@ def read(src: Source) -> ReadResult:
     cols = find_columns(list(df.columns), ALIASES)
     warnings: list[Skip] = []
     out = pd.DataFrame({fld: cells(df, cols, fld) for fld in ("group_name", "member_id", "nickname")})
-    gid = cells(df, cols, "group_id")
-    platform = map_values(cells(df, cols, "platform"), PLATFORM_NAMES, "平台", "other", lines, warnings)
-    out["platform"] = platform.fillna(platform_of_group_id(gid))
-    out["group_id"] = group_ids(gid, out["group_name"], out["platform"])
+    out["platform"], out["group_id"] = platform_and_group_id(df, cols, out["group_name"], lines, warnings)
     out["display_name"] = cells(df, cols, "display_name").fillna(out["nickname"])
     # Lists typed by hand leave ordinary members' role blank.
     out["role"] = map_values(cells(df, cols, "role"), _ROLES, "角色", "member", lines, warnings).fillna("member")
@@ -102,9 +111,7 @@ def read(src: Source) -> ReadResult:
     out["source_file"] = src.name
     out["source_line"] = lines
 
-    reasons = pd.Series(np.nan, index=out.index, dtype=object)
-    again = repeat_of(out[["group_id", "member_id"]], out["source_line"])
-    reasons[again.notna()] = "成员ID " + out["member_id"] + " repeats line " + again.astype("Int64").astype("str")
+    reasons = repeats(out[["group_id", "member_id"]], out["source_line"], "成员ID " + out["member_id"])
     reasons[out["member_id"].isna() & out["display_name"].isna()] = "no 成员ID and no name"
     reasons[out["group_id"].isna()] = "no 群名称 or 群ID"
     out = drop_rows(out, reasons, skipped, warnings)
@@ -115,9 +122,8 @@ def read(src: Source) -> ReadResult:
 def _join_times(raw: pd.Series, tz: str, lines: np.ndarray, warnings: list[Skip]) -> pd.Series:
     """Join times as instants in ``tz``; a value that is no time is a warning and NaT."""
     out = parse_instants(raw, tz)
-    for i in np.flatnonzero((out.isna() & raw.notna()).to_numpy()):
-        warnings.append(Skip(int(lines[i]), f"入群时间 {raw.iloc[i]!r} is not a time; row kept without it",
-                             "warning"))
+    warn_values(raw, (out.isna() & raw.notna()).to_numpy(), "入群时间", "is not a time; row kept without it",
+                lines, warnings)
     return out
 
 

@@ -56,6 +56,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import model
+from .columns import KIND_CODE, constant, flags, kind_column, platform_column, text_column
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
 from .textops import extract_mentions
@@ -79,8 +80,7 @@ _SENTENCE = r"^(?P<name>.*?)(?:\((?P<qq>\d+)\))? ?(?P<verb>加入本群|退出�
 _VERBS = {"加入本群": "join", "退出本群": "leave", "被管理员移出本群": "removed", "撤回了一条消息": "recall"}
 
 PLACEHOLDERS = {"[图片]": "image", "[表情]": "sticker", "[文件]": "file", "[语音]": "voice", "[视频]": "video"}
-_KIND_CODE = np.array([model.KINDS.index(k) for k in PLACEHOLDERS.values()], dtype=np.int8)
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+_KIND_CODE = np.array([KIND_CODE[k] for k in PLACEHOLDERS.values()], dtype=np.int8)
 
 
 def sniff(src: Source) -> bool:
@@ -126,10 +126,10 @@ def _records(src: Source) -> tuple[dict, list[Skip], list[Skip]]:
     if data and not data.endswith(b"\n") and scan["ends_in_record"]:
         warnings.append(Skip(int(line[-1]), "last record cut off: the file ends in the middle of it "
                                             "(QQ was closed while exporting); kept as far as it goes", "warning"))
-    empty = _flag(pc.equal(scan["bodies"], "")) & ~bad
+    empty = flags(pc.equal(scan["bodies"], "")) & ~bad
     warnings += [Skip(int(i), "record has no body; kept with empty text", "warning") for i in line[empty]]
     names, ids = _groups(src, scan["objects"], header_at)
-    system = _flag(pc.is_in(f["id"], pa.array(SYSTEM_IDS))) & _flag(pc.equal(f["name"], SYSTEM_NAME))
+    system = flags(pc.is_in(f["id"], pa.array(SYSTEM_IDS))) & flags(pc.equal(f["name"], SYSTEM_NAME))
     cols = {"group_id": ids, "group_name": names, "time": time, "source_line": line, "body": scan["bodies"],
             "sender_id": f["id"], "sender_name": f["name"], "system": system}
     return _select(cols, ~bad), skipped, warnings
@@ -151,10 +151,6 @@ def _split_lines(data: bytes) -> pa.Array:
     return pc.utf8_rtrim(lines, "\r") if b"\r" in data else lines
 
 
-def _flag(values: pa.Array) -> np.ndarray:
-    return values.to_numpy(zero_copy_only=False)
-
-
 def _shift(mask: np.ndarray, by: int) -> np.ndarray:
     """``mask`` moved down by ``by`` lines (up when negative): out[i] = mask[i - by]."""
     out = np.zeros_like(mask)
@@ -167,7 +163,7 @@ def _shift(mask: np.ndarray, by: int) -> np.ndarray:
 
 def _refine(lines: pa.Array, candidates: pa.Array, test) -> np.ndarray:
     """A mask of the candidate lines that pass ``test``; candidates are few (block lines), so Python is fine."""
-    at = np.flatnonzero(_flag(candidates))
+    at = np.flatnonzero(flags(candidates))
     out = np.zeros(len(lines), dtype=bool)
     out[at[[bool(test(s)) for s in lines.take(pa.array(at)).to_pylist()]]] = True
     return out
@@ -176,14 +172,14 @@ def _refine(lines: pa.Array, candidates: pa.Array, test) -> np.ndarray:
 def _scan(data: bytes) -> dict:
     """Find the records: header lines, their bodies, the 消息对象 blocks and text outside any record."""
     lines = _split_lines(data)
-    header = _flag(pc.match_substring_regex(lines, HEADER))
+    header = flags(pc.match_substring_regex(lines, HEADER))
     rule = _refine(lines, pc.starts_with(lines, "=" * 10), lambda s: s.strip("=") == "")
     # 消息分组/消息对象 are block lines only between two rules, so a body line
     # that happens to start with 消息对象: stays text.
     label = _refine(lines, pc.starts_with(lines, "消息"), _LABEL_RE.match) & _shift(rule, 1) & _shift(rule, -1)
-    block = _flag(pc.equal(lines, BANNER)) | label | (rule & (_shift(label, 1) | _shift(label, -1)))
+    block = flags(pc.equal(lines, BANNER)) | label | (rule & (_shift(label, 1) | _shift(label, -1)))
     boundary = header | block
-    blank = _flag(pc.or_(pc.equal(lines, ""), pc.utf8_is_space(lines)))
+    blank = flags(pc.or_(pc.equal(lines, ""), pc.utf8_is_space(lines)))
 
     # seg: the boundary line a line follows (-1 before the first one).
     seg = np.cumsum(boundary, dtype=np.int32) - 1
@@ -271,7 +267,7 @@ def _after_spaces(values: pa.Array, spaces: np.ndarray) -> pa.Array:
 
 def _name_and_id(sender: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Split ``name(QQ号)`` at its last '(' and ``name<email>`` at its last '<'."""
-    email = _flag(pc.ends_with(sender, ">"))
+    email = flags(pc.ends_with(sender, ">"))
     name, sid = sender, sender
     for rows, sep in ((~email, "("), (email, "<")):
         if not rows.any():
@@ -314,33 +310,28 @@ def _select(cols: dict, rows: np.ndarray) -> dict:
                 v[rows] if isinstance(v, np.ndarray) else v.filter(mask)) for k, v in cols.items()}
 
 
-def _str(values: pa.Array) -> pd.Series:
-    return pd.Series(values.to_pandas(types_mapper={pa.string(): _STR, pa.large_string(): _STR}.get))
-
-
 def _common(src: Source, cols: dict) -> dict:
     """The columns messages and events share; constants built once, not per row."""
     n = len(cols["source_line"])
-    return {"platform": pd.Categorical.from_codes(np.full(n, model.PLATFORMS.index("qq"), dtype=np.int8),
-                                                  dtype=model.CATEGORIES["platform"]),
-            "source_file": _str(pa.repeat(pa.scalar(src.name), n)), "group_id": _str(cols["group_id"]),
-            "group_name": _str(cols["group_name"]), "time": cols["time"], "source_line": cols["source_line"]}
+    return {"platform": platform_column("qq", n), "source_file": constant(src.name, n),
+            "group_id": text_column(cols["group_id"]), "group_name": text_column(cols["group_name"]),
+            "time": cols["time"], "source_line": cols["source_line"]}
 
 
 def _messages(src: Source, cols: dict) -> pd.DataFrame:
     text = cols["body"]
-    codes = np.full(len(text), model.KINDS.index("text"), dtype=np.int8)
+    codes = np.full(len(text), KIND_CODE["text"], dtype=np.int8)
     which = pc.index_in(text, value_set=pa.array(list(PLACEHOLDERS), text.type))
-    found = np.flatnonzero(_flag(pc.is_valid(which)))
-    codes[found] = _KIND_CODE[_flag(pc.fill_null(which, 0))[found]]
-    text_s = _str(text)
+    found = np.flatnonzero(flags(pc.is_valid(which)))
+    codes[found] = _KIND_CODE[pc.fill_null(which, 0).to_numpy()[found]]
+    text_s = text_column(text)
     mentions, everyone = extract_mentions(text_s)
     # Columns the export has no value for, as Arrow nulls: conform would build them from Python objects.
-    unknown = _str(pa.nulls(len(text), pa.large_string()))
+    unknown = constant(None, len(text))
     df = pd.DataFrame({**_common(src, cols), "msg_id": unknown, "quote_ref": unknown, "person_id": unknown,
-                       "sender_id": _str(cols["sender_id"]),
-                       "sender_name": _str(cols["sender_name"]),
-                       "kind": pd.Categorical.from_codes(codes, dtype=model.CATEGORIES["kind"]),
+                       "sender_id": text_column(cols["sender_id"]),
+                       "sender_name": text_column(cols["sender_name"]),
+                       "kind": kind_column(codes),
                        "text": text_s, "mentions": mentions, "mentions_all": everyone})
     return model.conform(df, model.MESSAGES, src.tz)
 
@@ -351,12 +342,12 @@ def _events(src: Source, cols: dict) -> pd.DataFrame:
     verbs = pc.struct_field(parts, "verb").to_pylist()          # system lines are few: a list is fine
     event = np.array([_VERBS.get(v, "other") for v in verbs], dtype=object)
     qq = pc.struct_field(parts, "qq")
-    name, qq = _str(pc.struct_field(parts, "name")), _str(pc.if_else(pc.equal(qq, ""), None, qq))
+    name, qq = text_column(pc.struct_field(parts, "name")), text_column(pc.if_else(pc.equal(qq, ""), None, qq))
     actor, target = event == "recall", (event != "recall") & (event != "other")
     df = pd.DataFrame({**_common(src, cols), "event": pd.Categorical(event, dtype=model.CATEGORIES["event"]),
                        "actor_name": name.where(actor), "actor_id": qq.where(actor),
                        "target_name": name.where(target), "target_id": qq.where(target),
-                       "detail": _str(sentence).where(event == "other")})
+                       "detail": text_column(sentence).where(event == "other")})
     return model.conform(df, model.EVENTS_TABLE, src.tz)
 
 

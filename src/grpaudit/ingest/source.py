@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 
 class InputError(Exception):
@@ -63,6 +65,21 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Validate UTF-8 without decoding: Arrow checks the bytes in place.
+
+    ``data.decode("utf-8")`` would build a second copy of a file of hundreds
+    of megabytes only to throw it away.
+    """
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
+    arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        arr.cast(pa.large_string())
+        return True
+    except pa.ArrowInvalid:
+        return False
+
+
 def detect_encoding(data: bytes) -> tuple[str, int]:
     """Return (codec name, BOM length) for ``data``."""
     for bom, name in _BOMS:
@@ -76,11 +93,8 @@ def detect_encoding(data: bytes) -> tuple[str, int]:
             return "utf-16-le", 0
         if even_nul > 0.3 and odd_nul < 0.05:
             return "utf-16-be", 0
-    try:
-        data.decode("utf-8")
+    if _is_utf8(data):
         return "utf-8", 0
-    except UnicodeDecodeError:
-        pass
     try:
         data.decode("gb18030")
         return "gb18030", 0

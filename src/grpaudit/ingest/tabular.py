@@ -5,6 +5,11 @@ share this: every cell is read as text so ids such as QQ numbers and 工号
 keep their leading zeros, and each reader converts the columns it knows.
 CSV goes through pyarrow, the only fast reader that handles quoted line
 breaks; rows whose field count is wrong are returned as skips, not dropped.
+
+The cell helpers at the bottom serve the readers of hand-kept tables
+(rosters, member lists, registries): a missing column reads as all NA, a
+value that is not a date or not a known word is a warning on a kept row, and
+a row that cannot be kept becomes a skip.
 """
 from __future__ import annotations
 
@@ -20,6 +25,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .source import InputError, Skip, Source
+from .times import parse_dates
+
+#: Headers that mark a chat export (the generic chat reader's text column);
+#: readers of other tables decline a file that has one.
+TEXT_ALIASES = ("消息内容", "内容", "消息", "content", "text", "message")
 
 
 def _norm_header(h: str) -> str:
@@ -117,12 +127,15 @@ def _read_excel(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
     return df, np.asarray(lines, dtype=np.int32), []
 
 
-def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
-    header = src.header
-    if not header:
-        raise InputError(src.name, "no header row", line=1)
-    data = src.utf8
-    delim = "\t" if src.head(4096).splitlines()[0].count("\t") > src.head(4096).splitlines()[0].count(",") else ","
+def arrow_csv(src: Source, data: bytes | pa.Buffer, delimiter: str = ",", use_threads: bool = True) -> pa.Table | None:
+    """The rows after the header as Arrow text columns (empty cells ""), or None if any row is malformed.
+
+    ``data`` is the file as UTF-8 (bytes or an Arrow buffer). A row with the
+    wrong number of fields or a blank line makes the result None: line
+    numbers after such a row are only exact from a line-tracking parser
+    (``read_table``), and such files are rare.
+    """
+    names = [f"c{i}" for i in range(len(src.header))]
     bad: list[int | None] = []
 
     def on_invalid(row):
@@ -131,21 +144,27 @@ def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(header))],
-                                           skip_rows=1, use_threads=False),
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=use_threads),
             # A blank line must count as a (bad) row: pyarrow would otherwise
             # skip it silently and every later row's line number would be off.
-            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False,
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(header))},
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:
         raise InputError(src.name, f"not a readable CSV: {exc}") from exc
-    if bad:
-        # Line numbers after a bad row are only exact from a line-tracking
-        # parser; such files are rare, so take the slow, exact path.
+    return None if bad else table
+
+
+def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
+    header = src.header
+    if not header:
+        raise InputError(src.name, "no header row", line=1)
+    delim = "\t" if src.head(4096).splitlines()[0].count("\t") > src.head(4096).splitlines()[0].count(",") else ","
+    table = arrow_csv(src, src.utf8, delim, use_threads=False)
+    if table is None:
         return _read_csv_exact(src, header, delim)
     # A record's first line = 2 + its index + line breaks inside earlier records.
     nl = np.zeros(table.num_rows, dtype=np.int64)
@@ -190,3 +209,86 @@ def read_table(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
         if blank.any():
             df, lines = df[~blank].reset_index(drop=True), lines[~blank]
     return df, lines, skips
+
+
+# --- cells of hand-kept tables: rosters, member lists, registries -------------
+
+def has_any(header: list[str], names: tuple[str, ...]) -> bool:
+    """Whether any header is one of ``names`` (same matching as find_columns)."""
+    return bool(find_columns(header, {"x": names}))
+
+
+def cells(df: pd.DataFrame, cols: dict[str, str], field: str) -> pd.Series:
+    """The field's column stripped, with empty cells as NA; all NA when the file lacks it."""
+    if field not in cols:
+        return pd.Series(np.nan, index=df.index, dtype="str")
+    s = df[cols[field]].str.strip()
+    return s.mask(s.eq(""))
+
+
+def day_column(df: pd.DataFrame, cols: dict[str, str], field: str, label: str,
+               lines: np.ndarray, warnings: list[Skip]) -> pd.Series:
+    """Parse a date column; a non-empty cell that is no date is a warning and NaT.
+
+    The row is kept: an employee without a readable 入职日期 is still an
+    employee, and dropping them would turn each of their messages into an
+    outsider's, while a missing date only leaves the date rules without it.
+    Besides what ``times.parse_dates`` reads, this takes Excel serial day
+    numbers (``46303`` is 2026-10-08), which a CSV saved from a sheet whose
+    date column was formatted "General" holds.
+    """
+    raw = cells(df, cols, field)
+    out = parse_dates(raw)
+    serial = out.isna() & raw.str.fullmatch(r"[2-7]\d{4}(?:\.0+)?").fillna(False).astype(bool)
+    if serial.any():
+        days = pd.to_numeric(raw[serial]).astype("int64")
+        out[serial] = pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")
+    warn_values(raw, (out.isna() & raw.notna()).to_numpy(), label, "is not a date; row kept without it",
+                lines, warnings)
+    return out
+
+
+def map_values(raw: pd.Series, table: dict[str, str], label: str, unknown: str | None,
+               lines: np.ndarray, warnings: list[Skip]) -> pd.Series:
+    """Map a column through ``table`` (lower-cased keys); an unknown non-empty value
+    becomes ``unknown`` (NA when None) with a warning, the row is kept."""
+    got = raw.str.lower().map(table)
+    bad = (got.isna() & raw.notna()).to_numpy()
+    warn_values(raw, bad, label, f"is not a known value; taken as {unknown or 'unknown'}", lines, warnings)
+    if unknown is not None:
+        got = got.mask(bad, unknown)
+    return got
+
+
+def warn_values(raw: pd.Series, bad: np.ndarray, label: str, says: str, lines: np.ndarray,
+                warnings: list[Skip]) -> None:
+    """A warning on each row of ``bad``, which is kept: ``<label> '<value>' <says>``."""
+    for i in np.flatnonzero(bad):
+        warnings.append(Skip(int(lines[i]), f"{label} {raw.iloc[i]!r} {says}", "warning"))
+
+
+def repeats(keys: pd.DataFrame, lines: pd.Series, what: pd.Series) -> pd.Series:
+    """Skip reasons ``<what> repeats line N`` for rows whose keys repeat an earlier row's; NA elsewhere.
+
+    The first row wins. Rows with an NA key repeat nothing.
+    """
+    complete = keys.notna().all(axis=1)
+    first = lines.groupby([keys[c] for c in keys.columns], dropna=True, sort=False).transform("first")
+    again = first.where(complete & keys.duplicated())
+    reasons = pd.Series(np.nan, index=keys.index, dtype=object)
+    reasons[again.notna()] = what + " repeats line " + again.astype("Int64").astype("str")
+    return reasons
+
+
+def drop_rows(out: pd.DataFrame, reasons: pd.Series, skipped: list[Skip], warnings: list[Skip]) -> pd.DataFrame:
+    """Turn rows with a reason into (error) skips and return the others.
+
+    Warnings about skipped rows are removed: each record is either a row
+    (possibly with warnings) or a skip, never both.
+    """
+    bad = reasons.notna().to_numpy()
+    for line, reason in zip(out["source_line"].to_numpy()[bad], reasons[bad]):
+        skipped.append(Skip(int(line), reason))
+    kept = set(out["source_line"].to_numpy()[~bad].tolist())
+    warnings[:] = [w for w in warnings if w.line in kept]
+    return out[~bad]

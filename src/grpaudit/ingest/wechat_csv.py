@@ -27,13 +27,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from .. import model
+from .columns import KIND_CODE, constant, flags, kind_column, mentions_of, platform_column, scatter, text_column
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
-from .tabular import read_table
-from .textops import extract_mentions
+from .tabular import arrow_csv, read_table
 from .times import parse_instants
 from .wechat_system import parse_system_lines
 
@@ -52,7 +51,6 @@ _APP = {5: ("link", "[链接]"), 6: ("file", "[文件]"), 19: ("other", "[聊天
 _APP_LABEL = "[应用消息]"
 # Attributes that name a location or a shared contact card.
 _ATTR = {48: "poiname", 42: "nickname"}
-KIND_CODE = {k: i for i, k in enumerate(model.KINDS)}
 
 # Chunk suffixes exporters and users add when a chat is split: _1, -2, (3), （3）, -part2.
 _CHUNK = re.compile(r"(?:[_\-\s]+(?:part|p)?\s*\d{1,3}|\s*[(（]\d{1,3}[)）])$", re.IGNORECASE)
@@ -91,25 +89,8 @@ def _load(src: Source) -> tuple[dict[str, pa.ChunkedArray], np.ndarray, list[Ski
     # UTF-8 files are handed to Arrow without a copy (the BOM sliced off).
     data = pa.py_buffer(src.data)[3 if enc == "utf-8-sig" else 0:] if enc in ("utf-8", "utf-8-sig") \
         else pa.py_buffer(src.utf8)
-    names = [f"c{i}" for i in range(len(header))]
-    bad: list[int] = []
-
-    def on_invalid(row):
-        bad.append(row.number)
-        return "skip"
-
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            # Blank lines are kept as (invalid) rows so line numbers stay exact.
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                             invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except pa.ArrowInvalid as exc:
-        raise InputError(src.name, f"not a readable CSV: {exc}") from exc
-    if bad:
+    table = arrow_csv(src, data)
+    if table is None:
         # Malformed rows or blank lines: the line-exact (slower) shared reader.
         df, lines, skips = read_table(src)
         return {c: pa.chunked_array([pa.array(df[c], pa.string())]) for c in df.columns}, lines, skips
@@ -145,12 +126,6 @@ def _known(col: pa.ChunkedArray) -> pa.ChunkedArray:
     """Trimmed text with empty cells as null (an empty remark or nickname is not a name)."""
     col = pc.utf8_trim_whitespace(col)
     return pc.if_else(pc.equal(col, ""), pa.scalar(None, col.type), col)
-
-
-def scatter(values: pa.Array, mask: np.ndarray) -> pa.Array:
-    """A full-length array with ``values`` on the rows of ``mask`` and null elsewhere."""
-    idx = np.cumsum(mask) - 1
-    return pc.take(values, pa.array(idx, mask=~mask))
 
 
 def _extract(col, pattern: str) -> pa.Array:
@@ -258,42 +233,6 @@ def _quote(content: pa.ChunkedArray, title: pa.Array) -> tuple[pa.Array, pa.Arra
     return text, ref
 
 
-# ---------------------------------------------------------------- shared with wechat_txt
-
-def flags(col) -> np.ndarray:
-    """An Arrow boolean column as a numpy mask (null = False)."""
-    return pc.fill_null(col, False).to_numpy(zero_copy_only=False)
-
-
-def text_column(col) -> pd.Series:
-    """An Arrow text column as the model's ``str`` Series (no copy)."""
-    return pd.Series(col, dtype="str")
-
-
-def mentions_of(text: pa.ChunkedArray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mentions of text and quote messages; only rows with an '@' reach the regex."""
-    mentions, everyone = np.empty(len(kind), dtype=object), np.zeros(len(kind), dtype=bool)
-    mentions.fill(())
-    text_like = (kind == KIND_CODE["text"]) | (kind == KIND_CODE["quote"])
-    has_at = text_like & flags(pc.match_substring(text, "@"))
-    if has_at.any():
-        found, all_ = extract_mentions(text_column(text.filter(pa.array(has_at))))
-        mentions[has_at], everyone[has_at] = found.to_numpy(), all_.to_numpy()
-    return mentions, everyone
-
-
-def constant(value: str | None, n: int) -> pd.Series:
-    """n copies of one text (or NA), built by Arrow: a million-row column costs no Python objects."""
-    if value is None:
-        return text_column(pa.nulls(n, pa.string()))
-    return text_column(pc.take(pa.array([value]), pa.array(np.zeros(n, dtype=np.int32))))
-
-
-def wechat_platform(n: int) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.full(n, model.PLATFORMS.index("wechat"), dtype=np.int8),
-                                     dtype=model.CATEGORIES["platform"])
-
-
 # ---------------------------------------------------------------- the reader
 
 def read(src: Source) -> ReadResult:
@@ -341,7 +280,7 @@ def read(src: Source) -> ReadResult:
     mentions, everyone = mentions_of(text, kind)
     msgs = where.frame(keep).assign(
         msg_id=text_column(_known(cols.pop("localId")).filter(mk)), sender_id=text_column(sender_id.filter(mk)),
-        sender_name=text_column(name.filter(mk)), kind=pd.Categorical.from_codes(kind, dtype=model.CATEGORIES["kind"]),
+        sender_name=text_column(name.filter(mk)), kind=kind_column(kind),
         text=text_column(text), mentions=mentions, mentions_all=everyone, quote_ref=text_column(quote_ref.filter(mk)),
         person_id=constant(None, len(kind)))
     del cols, where, text, name, sender_id, group_id
@@ -360,7 +299,7 @@ class _Where:
     def frame(self, rows: np.ndarray) -> pd.DataFrame:
         k = int(rows.sum())
         return pd.DataFrame({
-            "platform": wechat_platform(k), "group_id": text_column(self.group_id.filter(pa.array(rows))),
+            "platform": platform_column("wechat", k), "group_id": text_column(self.group_id.filter(pa.array(rows))),
             "group_name": constant(self.group_name, k), "time": self.time[rows].reset_index(drop=True),
             "source_file": constant(self.source_file, k), "source_line": self.lines[rows],
         })

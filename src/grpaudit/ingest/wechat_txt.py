@@ -32,10 +32,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import model
+from .columns import KIND_CODE, constant, flags, kind_column, mentions_of, platform_column, scatter, text_column
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
-from .wechat_csv import (KIND_CODE, constant, flags, mentions_of, scatter, strip_chunk_suffix, text_column,
-                         wechat_platform)
+from .wechat_csv import strip_chunk_suffix
 from .wechat_system import parse_system_lines
 
 SYSTEM_SENDER = "系统消息"
@@ -169,7 +169,7 @@ def read(src: Source) -> ReadResult:
     def where(rows: np.ndarray) -> pd.DataFrame:
         """Group, time and source of the records in ``rows``."""
         k = int(rows.sum())
-        return pd.DataFrame({"platform": wechat_platform(k), "group_id": constant("file:" + stem, k),
+        return pd.DataFrame({"platform": platform_column("wechat", k), "group_id": constant("file:" + stem, k),
                              "group_name": constant(stem, k), "time": time[rows].reset_index(drop=True),
                              "source_file": constant(src.name, k), "source_line": lines[rows]})
 
@@ -200,7 +200,7 @@ def _messages(body: pa.Array, name: pa.Array) -> pd.DataFrame:
         quote_ref = scatter(parts.field(1), quote)
     mentions, everyone = mentions_of(body, kind)
     return pd.DataFrame({
-        "sender_name": text_column(name), "kind": pd.Categorical.from_codes(kind, dtype=model.CATEGORIES["kind"]),
+        "sender_name": text_column(name), "kind": kind_column(kind),
         "text": text_column(body), "mentions": mentions, "mentions_all": everyone,
         "quote_ref": text_column(quote_ref), "msg_id": constant(None, n), "sender_id": constant(None, n),
         "person_id": constant(None, n),

@@ -23,7 +23,7 @@ import pandas as pd
 from .. import model
 from .reader import MEMBERS, Reader
 from .source import InputError, ReadResult, Skip, Source
-from .wecom_archive import JsonRecord, first_object, iter_json
+from .jsonvalues import JsonRecord, first_object, iter_json
 
 FORMAT = "wecom_rooms"
 

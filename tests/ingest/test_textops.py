@@ -1,0 +1,73 @@
+"""@mentions taken from whole text columns: where a name ends, who is everyone, rows without one."""
+import re
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grpaudit.ingest.textops import MENTION_ALL, extract_mentions
+
+
+def _m(values, dtype="str"):
+    mentions, everyone = extract_mentions(pd.Series(values, dtype=dtype))
+    return mentions.tolist(), everyone.tolist()
+
+
+def test_a_name_ends_at_u2005_a_space_or_a_punctuation_mark():
+    assert _m(["@张伟\u2005请看一下", "@Tony 看看", "@李娜，收到", "@王芳：好的", "@赵六。", "@钱七！", "@孙八？",
+               "@周九；", "@吴十\u3000明天", "@郑一\n第二行", "@冯二"]) == (
+        [("张伟",), ("Tony",), ("李娜",), ("王芳",), ("赵六",), ("钱七",), ("孙八",), ("周九",), ("吴十",),
+         ("郑一",), ("冯二",)], [False] * 11)
+
+
+def test_everyone_in_each_spelling():
+    got, everyone = _m(["@所有人 明天放假", "@全体成员\u2005通知", "@all 10点开会", "@所有人员 不是所有人"])
+    assert got == [("所有人",), ("全体成员",), ("all",), ("所有人员",)]
+    assert everyone == [True, True, True, False]
+
+
+def test_several_mentions_keep_their_order():
+    assert _m(["@李娜，@王芳：请确认", "@Tony 看看@Lucy", "@所有人 @张伟 尤其是你"]) == (
+        [("李娜", "王芳"), ("Tony", "Lucy"), ("所有人", "张伟")], [False, False, True])
+
+
+def test_no_mention_na_and_lone_at_signs_give_an_empty_tuple():
+    mentions, everyone = extract_mentions(pd.Series(["收到", None, "", "@", "@ 空", "@@", "价格 @ 100"],
+                                                    dtype="str"))
+    assert mentions.tolist() == [()] * 7 and everyone.tolist() == [False] * 7
+    assert mentions.dtype == object and everyone.dtype == bool
+    assert len({id(t) for t in mentions}) == 1      # one shared empty tuple, not one per row
+
+
+def test_mail_address_and_doubled_at():
+    # what follows an @ up to a space is a name, as the readers always took it
+    assert _m(["发到 a@b.com 谢谢", "@@张伟 看"]) == ([("b.com",), ("张伟",)], [False, False])
+
+
+def test_index_is_kept_and_object_columns_work():
+    s = pd.Series(["@张伟 好", np.nan, "无"], index=[10, 20, 30], dtype=object)
+    mentions, everyone = extract_mentions(s)
+    assert mentions.index.tolist() == [10, 20, 30] and everyone.index.tolist() == [10, 20, 30]
+    assert mentions.tolist() == [("张伟",), (), ()]
+
+
+def test_empty_column():
+    mentions, everyone = extract_mentions(pd.Series([], dtype="str"))
+    assert len(mentions) == 0 and everyone.dtype == bool
+
+
+# The rule as one Python regex (Python's \s is Unicode-wide): the Arrow
+# implementation must give exactly its findall on any text.
+_REFERENCE = re.compile(r"@([^\s@\u2005\u3000,，:：;；。!！?？]+)")
+_ALPHABET = st.sampled_from(list("@ab张伟 ,，:：;；。!！?？\n\t\r\x0b\x1c\x85\xa0\u2005\u2009\u202f\u3000.") +
+                            ["所有人", "all", "全体成员"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.none() | st.lists(_ALPHABET, max_size=12).map("".join), max_size=20))
+def test_same_as_python_findall(texts):
+    mentions, everyone = extract_mentions(pd.Series(texts, dtype="str"))
+    want = [tuple(_REFERENCE.findall(t)) if t else () for t in texts]
+    assert mentions.tolist() == want
+    assert everyone.tolist() == [any(n in MENTION_ALL for n in names) for names in want]
