@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..findings import concat
 from .base import CATEGORIES, AuditContext, Rule, Scope
+from . import content, flooding, notice, off_hours, privacy, reply
 from .lifecycle import Inactive, ResponsibleLeft, TemporaryOverdue, Unregistered
 from .membership import DepartedMember, GroupManagement, OutOfScope, OwnerNotEmployee, RequiredMissing, SelfQuit
 from .naming import DisplayName, GroupName
@@ -30,6 +31,7 @@ RULES: dict[str, Rule] = _register(
     GroupName(), DisplayName(),
     DepartedMember(), RequiredMissing(), OutOfScope(), SelfQuit(), GroupManagement(), OwnerNotEmployee(),
     Unregistered(), TemporaryOverdue(), ResponsibleLeft(), Inactive(),
+    *reply.RULES, *off_hours.RULES, *content.RULES, *privacy.RULES, *notice.RULES, *flooding.RULES,
 )
 
 
