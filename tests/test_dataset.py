@@ -101,3 +101,12 @@ def test_unknown_format_is_an_error_naming_the_file(tmp_path):
 def test_roster_passed_as_members_is_refused(tmp_path):
     ds = load([], members=[DEMO / "roster.csv"])
     assert ds.errors and "--roster" in ds.errors[0].error
+
+
+def test_a_registry_row_without_id_takes_the_exports_id(tmp_path):
+    (tmp_path / "reg.csv").write_text("群名称,群ID,平台,类型,所属部门,群主,群负责人,备案日期,结束日期,状态\n"
+                                      "测试群,,钉钉,部门群,销售部,张三,张三,2026-01-05,,正常\n", encoding="utf-8")
+    (tmp_path / "chat.csv").write_text("群名称,群ID,发送时间,发送人ID,发送人,消息类型,消息内容\n"
+                                       "测试群,cidX==,2026-10-08 09:00:00,E1,张三,文本,早\n", encoding="utf-8")
+    ds = load([tmp_path / "chat.csv"], groups=[tmp_path / "reg.csv"])
+    assert ds.groups[["group_id", "registered"]].values.tolist() == [["cidX==", True]]

@@ -173,6 +173,12 @@ def _infer_by_members(messages: pd.DataFrame, members: pd.DataFrame, gid: str) -
 def _unify_groups(ds: dict[str, pd.DataFrame], notes: list[str]) -> None:
     """Give file-derived group ids (``file:…``, ``qq:…``) their real id and every id its name."""
     id_to_name, name_to_id = _group_names([ds["groups"], ds["members"], ds["messages"], ds["events"]])
+    # A registry row without a 群ID has a name-derived id; the exports know the real one.
+    reg = ds["groups"]
+    placeholder = reg["group_id"].str.contains(":", regex=False).fillna(False).to_numpy(dtype=bool)
+    if placeholder.any():
+        reg.loc[placeholder, "group_id"] = reg.loc[placeholder, "group_name"].map(name_to_id).fillna(
+            reg.loc[placeholder, "group_id"])
     remap: dict[str, str] = {}
     for table in ("messages", "events", "members"):
         df = ds[table]

@@ -77,3 +77,10 @@ def test_twelve_hour_values_read_as_pandas_reads_the_am_pm_format():
         got = _to_datetime(s, fmt)
         assert got.index.equals(s.index) and want.notna().sum() > 1000
         assert got.equals(want)
+
+
+def test_years_a_timestamp_cannot_hold_are_unparsed_not_a_crash():
+    # a typo such as 3026 must make the row a skipped record, not stop the reader
+    assert _p(["3026-10-08 09:00:00", "3026-10-08T09:00:00+08:00", "2026-10-08 09:00:00"]) == [
+        None, None, "2026-10-08 09:00:00"]
+    assert parse_dates(pd.Series(["3026/10/8", "2026-10-08"])).isna().tolist() == [True, False]

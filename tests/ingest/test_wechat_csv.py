@@ -252,3 +252,19 @@ def test_generated_export_reads_back(tmp_path):
     msgs = [r for r in recs if r["kind"] != "system"]
     assert res.messages["time"].tolist() == [pd.Timestamp(r["time"]) for r in msgs]
     assert res.messages["kind"].tolist() == [r["kind"] for r in msgs]
+
+
+def test_fake_sender_zero_and_unexpanded_templates(tmp_path):
+    """Two traps peers' users met: sender "0" on system lines, and $…$ names never filled in."""
+    header = "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+    rows = ('1,1@chatroom,10000,0,0,1791420422,3,"""$username$""邀请""$names$""加入了群聊",2026-10-08 08:47:02,,,0\n'
+            '2,1@chatroom,1,0,0,1791420450,3,大家好,2026-10-08 08:47:30,,系统通知,0\n'
+            '3,1@chatroom,1,0,0,1791420480,3,收到,2026-10-08 08:48:00,,销售部李娜,lina_zd0801\n')
+    p = tmp_path / "群.csv"
+    p.write_text(header + rows, encoding="utf-8")
+    res = wechat_csv.read(Source(p))
+    ev = res.events.iloc[0]
+    assert ev["event"] == "join" and pd.isna(ev["actor_name"]) and pd.isna(ev["target_name"])
+    assert pd.isna(ev["actor_id"])
+    assert res.messages["sender_id"].isna().tolist() == [True, False]    # "0" is nobody's id
+    assert res.messages["sender_name"].tolist() == ["系统通知", "销售部李娜"]

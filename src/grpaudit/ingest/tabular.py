@@ -127,7 +127,7 @@ def _read_excel(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
     return df, np.asarray(lines, dtype=np.int32), []
 
 
-def arrow_csv(src: Source, data: bytes | pa.Buffer, delimiter: str = ",", use_threads: bool = True) -> pa.Table | None:
+def arrow_csv(src: Source, data: bytes | pa.Buffer, delimiter: str = ",") -> pa.Table | None:
     """The rows after the header as Arrow text columns (empty cells ""), or None if any row is malformed.
 
     ``data`` is the file as UTF-8 (bytes or an Arrow buffer). A row with the
@@ -145,7 +145,7 @@ def arrow_csv(src: Source, data: bytes | pa.Buffer, delimiter: str = ",", use_th
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=use_threads),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             # A blank line must count as a (bad) row: pyarrow would otherwise
             # skip it silently and every later row's line number would be off.
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
@@ -163,7 +163,7 @@ def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
     if not header:
         raise InputError(src.name, "no header row", line=1)
     delim = "\t" if src.head(4096).splitlines()[0].count("\t") > src.head(4096).splitlines()[0].count(",") else ","
-    table = arrow_csv(src, src.utf8, delim, use_threads=False)
+    table = arrow_csv(src, src.utf8, delim)
     if table is None:
         return _read_csv_exact(src, header, delim)
     # A record's first line = 2 + its index + line breaks inside earlier records.

@@ -85,9 +85,14 @@ def _first_fit(s: pd.Series, formats: tuple[str, ...], todo: np.ndarray, shapes:
         ok = got.notna().to_numpy()
         if ok.any():
             at = np.flatnonzero(rows)[ok]
-            out[at] = got[ok].astype("datetime64[ns]").to_numpy()
+            out[at] = _in_range(got[ok]).astype("datetime64[ns]").to_numpy()
             todo[at] = False
     return pd.Series(out, index=s.index)
+
+
+def _in_range(got: pd.Series) -> pd.Series:
+    """NaT for years a nanosecond timestamp cannot hold (a typed "3026" is a bad cell, not a crash)."""
+    return got.where(got.dt.year.between(1678, 2261))
 
 
 def _to_datetime(values: pd.Series, fmt: str) -> pd.Series:
@@ -191,7 +196,7 @@ def parse_instants(s: pd.Series, tz: str) -> pd.Series:
         naive = naive.fillna(again)
     if todo.any():
         # ISO 8601 with 'T' and/or an offset: values with an offset keep it.
-        got = pd.to_datetime(s[todo], format="ISO8601", errors="coerce", utc=True)
+        got = _in_range(pd.to_datetime(s[todo], format="ISO8601", errors="coerce", utc=True))
         has_offset = s[todo].str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True)
         ok = got.notna()
         with_off = ok & has_offset
@@ -218,10 +223,10 @@ def parse_dates(s: pd.Series) -> pd.Series:
         got = pd.to_datetime(sub.str.slice(0, 10).str.replace(r"[.-]", "/", regex=True), format=fmt,
                              errors="coerce")
         ok = got.notna()
-        out[ok[ok].index] = got[ok].astype("datetime64[ns]")
+        out[ok[ok].index] = _in_range(got[ok]).astype("datetime64[ns]")
         todo[ok[ok].index] = False
     if todo.any():
-        got = pd.to_datetime(s[todo], format="ISO8601", errors="coerce", utc=True)
+        got = _in_range(pd.to_datetime(s[todo], format="ISO8601", errors="coerce", utc=True))
         ok = got.notna()
         out[ok[ok].index] = got[ok].dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
     return out.set_axis(index)

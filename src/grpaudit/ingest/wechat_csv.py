@@ -249,6 +249,8 @@ def read(src: Source) -> ReadResult:
     typ, sub, own = _ints(cols.pop("Type")), _ints(cols.pop("SubType")), _ints(cols.pop("IsSender")) == 1
     time = _times(cols.pop("CreateTime"), cols.pop("StrTime"), tz)
     sender_id, nick = _known(cols.pop("Sender")), _known(cols.pop("NickName"))
+    # Some exporters write a fake sender "0" on system and service lines: no one's id.
+    sender_id = pc.if_else(pc.equal(sender_id, "0"), pa.scalar(None, sender_id.type), sender_id)
     name = pc.coalesce(nick, _known(cols.pop("Remark")), sender_id)
     me_name = src.me or _most_common(nick.filter(own))
     me_id = _most_common(sender_id.filter(own))
