@@ -77,8 +77,9 @@ def summary(ds: Dataset) -> dict:
 
 def render(doc: dict, console: Console) -> None:
     t = Table(title="Files", show_lines=False)
-    for col in ("file", "format", "encoding", "messages", "events", "members", "skipped", "span"):
-        t.add_column(col, justify="right" if col in ("messages", "events", "members", "skipped") else "left")
+    # "rows" are the member, roster or registry rows of a list file
+    for col in ("file", "format", "encoding", "messages", "events", "rows", "skipped", "span"):
+        t.add_column(col, justify="right" if col in ("messages", "events", "rows", "skipped") else "left")
     for f in doc["files"]:
         if f["error"]:
             t.add_row(Path(f["path"]).name, "[red]error[/red]", "", "", "", "", "", f"[red]{f['error']}[/red]")

@@ -111,7 +111,7 @@ def resolve(doc: Located, path: str) -> Policy:
     from ..rules import RULES  # here: rule modules import this package's option types
 
     data = doc.data
-    context = {"departments": department_names(data)}
+    context = {"departments": department_names(data), "policy_files": doc.files}
     found: list[Problem] = []
     sections = _validate(PolicyDoc, data, doc, context, found, ())
 
