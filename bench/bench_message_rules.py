@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import chinese_calendar
 import numpy as np
 import pandas as pd
 
@@ -82,8 +83,16 @@ def generate(n: int, seed: int = 0, n_emp: int = 2000, n_dept: int = 20, n_group
     q = rng.integers(0, len(_QUESTIONS), len(at))
     texts[at] = "@" + names[target].astype(object) + " " + np.array(_QUESTIONS, dtype=object)[q]
     mentions[at] = pd.Series(names[target]).map(lambda x: (x,)).to_numpy()   # bench set-up, not the rule
+    # Work chat happens in working time: most messages on working days between
+    # 08:30 and 18:30, a few percent at any hour of any day (the off-hours rules
+    # then find what a real month has, not half of all messages).
     start = pd.Timestamp("2026-10-01", tz=TZ).value
-    t = np.sort(start + rng.integers(0, 31 * 86400, n) * 1_000_000_000)
+    days = pd.date_range("2026-10-01", "2026-10-31")
+    workdays = np.flatnonzero([chinese_calendar.is_workday(d.date()) for d in days])
+    anytime = rng.random(n) < 0.03
+    day = np.where(anytime, rng.integers(0, 31, n), workdays[rng.integers(0, len(workdays), n)])
+    second = np.where(anytime, rng.integers(0, 86400, n), rng.integers(8 * 3600 + 1800, 18 * 3600 + 1800, n))
+    t = np.sort(start + (day * 86400 + second) * 1_000_000_000)
     gid = np.char.add("g", group.astype(str)).astype(object) + "@chatroom"
     messages = model.conform(pd.DataFrame({
         "platform": "wechat", "group_id": gid, "group_name": np.char.add("澤東部门群", group.astype(str)),

@@ -17,8 +17,8 @@ def test_demo_audit_finds_exactly_the_planted_cases(tmp_path):
         "--groups", str(DEMO / "groups.csv"), "--policy", str(DEMO / "policy.yaml"), "--period", "2026-10",
         "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
-    found = {(v["rule"], v["group"], v["person_id"] or v["person_name"])
-             for v in json.loads((tmp_path / "violations.json").read_text(encoding="utf-8"))}
+    violations = json.loads((tmp_path / "violations.json").read_text(encoding="utf-8"))
+    found = {(v["rule"], v["group"], v["person_id"] or v["person_name"]) for v in violations}
     assert found == {
         ("NAM001", "智能仓储V3.2联调群", "ZD1004"),            # no 澤東…群 name; owner 林峰
         ("NAM002", "澤東科技全员工作群", "ZD1021"),            # 高远 shows as 远方
@@ -35,7 +35,32 @@ def test_demo_audit_finds_exactly_the_planted_cases(tmp_path):
         ("MEM004", "澤東研发部工作群", "ZD1011"),              # 刘洋 quit the R&D QQ group
         ("LIF001", "智能仓储V3.2联调群", "ZD1004"),            # exported, not registered
         ("LIF002", "澤東国庆值班临时群", "ZD1006"),            # ended 10-08, message on 10-13
+        # reply timers on the working clock (20 / 30 working minutes)
+        ("REP001", "澤東科技全员工作群", "ZD1004"),            # 研发部张伟's question, 林峰 never answered
+        ("REP001", "澤東研发部工作群", "ZD1004"),              # 徐婷 asks, 林峰 does not answer; 张伟 does
+        ("REP001", "澤東销售部工作群", "ZD1003"),              # 李娜 10-12, 王磊 late
+        ("REP001", "澤東销售部工作群", "ZD1003"),
+        ("REP001", "澤東国庆值班临时群", "ZD1003"),            # asked on the holiday, due 10-08, never answered
+        ("REP001", "澤東国庆值班临时群", "ZD1006"),
+        ("REP002", "澤東管理层工作群", "ZD1005"),              # 钱芳 answers 周建国 after 37 minutes
+        ("REP002", "澤東华南客户项目群", "ZD1006"),            # 彭勇 answers 王磊 after 38 minutes
+        # late-night posts (22:00-07:00), one per person per evening
+        ("OFF001", "澤東科技全员工作群", "ZD1014"),
+        ("OFF001", "澤東研发部工作群", "ZD1021"),
+        ("OFF001", "澤東销售部工作群", "ZD1013"),
+        ("OFF001", "澤東销售部工作群", "ZD1031"),
+        ("OFF001", "智能仓储V3.2联调群", "ZD1021"),            # 12:15:08 AM on 10-13
+        # personal data
+        ("PRI001", "澤東财务部工作群", "ZD1024"),              # an ID number (GB 11643 example)
+        ("PRI003", "澤東仓储物流部工作群", "恒通物流陈师傅"),
+        ("PRI003", "澤東研发部工作群", "ZD1004"),              # 林峰 posts his own mobile
+        # recalls, for review
+        ("NOT002", "澤東科技全员工作群", "ZD1019"), ("NOT002", "澤東仓储物流部工作群", "ZD1028"),
+        ("NOT002", "澤東销售部工作群", "ZD1014"), ("NOT002", "澤東销售部工作群", "ZD1003"),
+        ("NOT002", "澤東研发部工作群", "ZD1018"), ("NOT002", "澤東财务部工作群", "ZD1022"),
+        ("NOT002", "澤東华南客户项目群", "ZD1014"), ("NOT002", "羽毛球小分队", "ZD1014"),
     }
     csv = pd.read_csv(tmp_path / "findings-2026-10.csv", encoding="utf-8-sig", dtype=str)
-    assert len(csv) == len(found) and csv.columns[0] == "fingerprint"
+    assert len(csv) == len(violations) == 39 and csv.columns[0] == "fingerprint"
+    assert len({v["fingerprint"] for v in violations}) == len(violations)
     assert (tmp_path / "findings-2026-10.csv").read_bytes().startswith(b"\xef\xbb\xbf")

@@ -1,20 +1,19 @@
 """Content rules (CON): word lists per category, the policy's own patterns, links.
 
-These rules, and the privacy rules (``privacy.py``, which share the helpers
-below), read every message of the audit period. Scanning is done by
-``textscan`` over whole columns (Aho–Corasick, RE2 through Arrow); only the
-few messages with a hit are looked at one by one, to cut an excerpt for the
-evidence. Scopes whose options are equal are scanned together, so the usual
-policy (one set of options for every class) costs one pass over the messages.
+These rules read every message of the audit period (``messages.batches``).
+Scanning is done by ``textscan`` over whole columns (Aho–Corasick, RE2
+through Arrow); only the few messages with a hit are looked at one by one,
+to cut an excerpt for the evidence. Scopes whose options are equal are
+scanned together, so the usual policy (one set of options for every class)
+costs one pass over the messages.
 
-A finding is one message (CON001: one message and one category; the privacy
-rules: one number). Its evidence quotes the part of the message around the
-hit, with every ID, card and mobile number in it masked (``pii.mask``) so a
-report never repeats personal data.
+A finding is one message (CON001: one message and one category). Its
+evidence quotes the part of the message around the hit, with every ID, card
+and mobile number in it masked (``messages.mask_pii``) so a report never
+repeats personal data.
 """
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,100 +25,11 @@ from ..findings import concat
 from ..policy.errors import PolicyError, Problem, format_path, suggest
 from ..policy.loader import SHIPPED_DIRS
 from ..policy.schema import Pattern, RuleOptions, Section, Severity
-from ..textscan import links, pii
+from ..textscan import links
 from ..textscan.lexicon import Lexicon, LexiconError, read_words
 from ..textscan.regexsafe import compile_pattern
-from .base import AuditContext, Rule, Scope
-
-# ---- messages in, findings out (shared with privacy.py) ---------------------
-
-#: Characters of context on each side of a hit in the evidence.
-EXCERPT_CHARS = 15
-
-
-def batches(ctx: AuditContext, code: str) -> list[tuple[Any, list[Scope], pd.DataFrame]]:
-    """(options, scopes, messages) per distinct options of the rule's scopes.
-
-    ``messages``: the scopes' messages sent during the audit period (local
-    days ``ctx.start`` … ``ctx.end``) with some text, index reset.
-    """
-    by_options: dict[str, list[Scope]] = {}
-    for scope in ctx.scopes(code):
-        by_options.setdefault(repr(scope.options), []).append(scope)
-    out = []
-    m = ctx.messages
-    lo = pd.Timestamp(ctx.start).tz_localize(ctx.tz)
-    hi = pd.Timestamp(ctx.end + dt.timedelta(days=1)).tz_localize(ctx.tz)
-    for scopes in by_options.values():
-        ids = pd.Index([]).append([s.group_ids for s in scopes])
-        keep = m["group_id"].isin(ids) & (m["time"] >= lo) & (m["time"] < hi) & m["text"].fillna("").ne("")
-        if keep.any():
-            out.append((scopes[0].options, scopes, m[keep.to_numpy()].reset_index(drop=True)))
-    return out
-
-
-def mask_pii(text: pd.Series) -> pd.Series:
-    """``text`` with every ID, card and mobile number masked digit for digit.
-
-    Unlike ``pii.mask_text`` the length never changes (separators stay, hidden
-    digits become ``*``), so spans found in the original text stay valid.
-    """
-    found = pii.find(text)
-    if found.empty:
-        return text
-    keep = {"id_card": (6, 4), "bank_card": (4, 4), "mobile": (3, 4)}
-    bodies = dict(zip(text.index, text.tolist()))
-    for label, kind, start, end, value in found[["message", "kind", "start", "end", "value"]].itertuples(
-            index=False):
-        head, tail = keep[kind]
-        body, seen, chars = bodies[label], 0, []
-        for ch in body[start:end]:
-            if ch.isdigit() or ch in "xX":
-                ch = "*" if head <= seen < len(value) - tail else ch
-                seen += 1
-            chars.append(ch)
-        bodies[label] = body[:start] + "".join(chars) + body[end:]
-    return pd.Series([bodies[i] for i in text.index], index=text.index, dtype="str")
-
-
-def excerpt(text: str, start: int, end: int) -> str:
-    """The hit ``text[start:end]`` with some context, on one line, quoted."""
-    lo, hi = max(0, start - EXCERPT_CHARS), min(len(text), end + EXCERPT_CHARS)
-    cut = ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else "")
-    return "“" + cut.replace("\r\n", "⏎").replace("\n", "⏎") + "”"
-
-
-def finding_rows(ctx: AuditContext, msgs: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
-    """Finding columns for ``hits`` (one row per finding, ``message`` = row label in ``msgs``).
-
-    Adds the group (registry name, else the exported one), the platform, the
-    sender (roster name when resolved, else the display name), the time and
-    the message's source; ``hits``' other columns are kept.
-    """
-    m = msgs.loc[hits["message"].to_numpy()].reset_index(drop=True)
-    names = ctx.roster.drop_duplicates("employee_id").set_index("employee_id")["name"]
-    registered = ctx.groups.drop_duplicates("group_id").set_index("group_id")["group_name"]
-    out = hits.drop(columns="message").reset_index(drop=True)
-    out = out.assign(
-        platform=m["platform"], group_id=m["group_id"],
-        group_name=m["group_id"].map(registered).fillna(m["group_name"]),
-        person_id=m["person_id"],
-        person_name=m["person_id"].map(names).fillna(m["sender_name"]).fillna(m["sender_id"]),
-        time=m["time"], source_file=m["source_file"], source_line=m["source_line"])
-    return out
-
-
-def per_scope(ctx: AuditContext, rule: Rule, scopes: list[Scope], rows: pd.DataFrame) -> list[pd.DataFrame]:
-    """``rows`` split by the scopes' groups, each part as findings of its scope."""
-    return [ctx.findings(rows[rows["group_id"].isin(s.group_ids)], rule, s) for s in scopes
-            if rows["group_id"].isin(s.group_ids).any()]
-
-
-def sentence(rows: pd.DataFrame, what: str | pd.Series) -> pd.Series:
-    """“张伟 posted WHAT in 澤東销售部工作群.”"""
-    return rows["person_name"].fillna("someone") + " posted " + what + " in " \
-        + rows["group_name"].fillna(rows["group_id"]) + "."
-
+from .base import AuditContext, Rule
+from .messages import batches, finding_rows, first_hits, per_scope, quoted, sentence
 
 # ---- CON001: word lists ------------------------------------------------------
 
@@ -316,15 +226,10 @@ class WordLists(Rule):
         return concat(frames, ctx.tz)
 
     def _rows(self, ctx: AuditContext, msgs: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
-        by = hits.groupby(["message", "category"], sort=False)
-        first = by.first().reset_index()
-        words = by["word"].agg(lambda w: "、".join(dict.fromkeys(w))).to_numpy()
-        texts = mask_pii(msgs.loc[first["message"].unique(), "text"])
-        seen = [excerpt(texts[m], s, e) for m, s, e in first[["message", "start", "end"]].itertuples(index=False)]
-        matched = [texts[m][s:e] for m, s, e in first[["message", "start", "end"]].itertuples(index=False)]
+        first, words = first_hits(hits, ["message", "category"])
+        q = quoted(msgs, first)
         label = first["category"].map(_LABELS).fillna(first["category"] + " words")
-        shown = pd.Series(matched, dtype="str") + " (" + first["category"] + ": " + words + ") in " + \
-            pd.Series(seen, dtype="str")
+        shown = q["hit"] + " (" + first["category"] + ": " + words + ") in " + q["around"]
         rows = finding_rows(ctx, msgs, pd.DataFrame({"message": first["message"], "category": first["category"],
                                                      "evidence": shown}))
         rows["message"] = sentence(rows, label.to_numpy() + " (" + words + ")")
@@ -400,9 +305,9 @@ class CustomPatterns(Rule):
                     continue
                 texts = msgs.loc[hit.to_numpy(), "text"]
                 compiled = compile_pattern(p.pattern.pattern)
-                spans = [compiled.search(t).span() for t in texts.tolist()]
-                masked = mask_pii(texts).tolist()
-                shown = [f"{name}: {m[s:e]} in {excerpt(m, s, e)}" for m, (s, e) in zip(masked, spans)]
+                spans = pd.DataFrame([compiled.search(t).span() for t in texts.tolist()], columns=["start", "end"])
+                q = quoted(msgs, spans.assign(message=texts.index))
+                shown = name + ": " + q["hit"] + " in " + q["around"]
                 part = pd.DataFrame({"message": texts.index, "evidence": shown,
                                      "what": f"text matching the pattern '{name}'"
                                              + (f" ({p.description})" if p.description else "")})
@@ -496,9 +401,7 @@ class Links(Rule):
             flagged = self._flagged(msgs, opts)
             if flagged.empty:
                 continue
-            texts = mask_pii(msgs.loc[flagged["message"].unique(), "text"])
-            flagged["shown"] = [texts[m][s:e] + " (" + r + ")" for m, s, e, r in
-                                flagged[["message", "start", "end", "reason"]].itertuples(index=False)]
+            flagged["shown"] = quoted(msgs, flagged)["hit"] + " (" + flagged["reason"] + ")"
             by = flagged.groupby("message", sort=False)
             hits = pd.DataFrame({"message": list(by.groups), "evidence": by["shown"].agg("; ".join).to_numpy(),
                                  "n": by.size().to_numpy()})

@@ -19,7 +19,7 @@ from ..textscan.normalize import normalize_array
 from ..textscan.regexsafe import arrow_text
 from .base import AuditContext, Rule
 from .common import attach_responsible
-from .off_hours import listing, period_messages
+from .messages import listing, period_messages
 
 # A text of nothing but emoji, symbols, spaces and WeChat/QQ bracket emoticons ([微笑], [OK]).
 _EMOJI_ONLY = r"^(?:[\p{So}\p{Sk}\p{Me}\p{Mn}\p{Cf}\s]|\[[^\[\]\s]{1,4}\])+$"

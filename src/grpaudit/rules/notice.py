@@ -15,8 +15,8 @@ from ..findings import concat
 from ..policy.schema import Pattern, RuleOptions
 from ..policy.patterns import Regex
 from .base import AuditContext, Rule, Scope
-from .common import attach_responsible, responsible_people, roster_names
-from .off_hours import excerpt, named, period_messages
+from .common import attach_responsible, responsible_people
+from .messages import excerpt, local_time, named, period_messages, roster_name
 
 _NOTICE_START = r"^\s*(?:【\s*(?:通知|公告|通告)\s*】|\[(?:通知|公告)\]|(?:通知|公告)\s*[:：])"
 
@@ -110,7 +110,7 @@ def _recalls(ctx: AuditContext, scope: Scope) -> pd.DataFrame:
     message's sender (``orig_*``) and masked ``orig_text``."""
     ev = ctx.events
     ev = ev[(ev["event"] == "recall") & ev["group_id"].isin(scope.group_ids) & ev["time"].notna()]
-    day = ev["time"].dt.tz_convert(ctx.tz).dt.tz_localize(None).dt.normalize()
+    day = local_time(ev["time"], ctx.tz).dt.normalize()
     ev = ev[(day >= pd.Timestamp(ctx.start)) & (day <= pd.Timestamp(ctx.end))].reset_index(drop=True)
     if ev.empty:
         return ev
@@ -120,8 +120,7 @@ def _recalls(ctx: AuditContext, scope: Scope) -> pd.DataFrame:
     by_name = ev[["group_id", "actor_name"]].merge(names, how="left", left_on=["group_id", "actor_name"],
                                                    right_on=["group_id", "key"])["person_id"]
     ev["person_id"] = pid.fillna(by_name).astype("str")
-    ev["person_name"] = ev["person_id"].map(roster_names(ctx).loc[lambda s: ~s.index.duplicated()]).astype(
-        "str").fillna(ev["actor_name"]).fillna(ev["actor_id"])
+    ev["person_name"] = roster_name(ctx, ev["person_id"]).fillna(ev["actor_name"]).fillna(ev["actor_id"])
     msgs = ctx.messages[ctx.messages["msg_id"].notna() & ctx.messages["group_id"].isin(scope.group_ids)]
     orig = msgs.drop_duplicates(["group_id", "msg_id"])[["group_id", "msg_id", "sender_id", "sender_name",
                                                          "person_id", "text"]]

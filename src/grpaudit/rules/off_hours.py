@@ -1,95 +1,15 @@
-"""Off-hours rules (OFF): posting in quiet hours or on rest days.
-
-Also the message helpers the notice and flooding families share (the
-scope's messages in the audit period, who sent them, masked excerpts for
-evidence): every message rule needs the same few columns the same way.
-"""
+"""Off-hours rules (OFF): posting in quiet hours or on rest days."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 from pydantic import Field
 
 from ..findings import concat
 from ..policy.schema import RuleOptions
-from ..textscan import pii
-from ..textscan.regexsafe import arrow_text
-from .base import AuditContext, Rule, Scope
-from .common import attach_responsible, roster_names
-
-#: Message kinds that are not chat messages (a reader keeps them when it could not parse an event).
-NOT_CHAT = ("system", "recall")
-#: Characters of message text quoted per message in evidence.
-EXCERPT_CHARS = 40
-#: Messages listed in one finding's evidence; the rest are counted.
-LISTED = 5
-
-
-# ---- helpers shared by the message rules ------------------------------------
-
-def local_time(times: pd.Series, tz: str) -> pd.Series:
-    """Tz-aware instants as naive wall-clock times in ``tz``."""
-    return times.dt.tz_convert(tz).dt.tz_localize(None)
-
-
-def period_messages(ctx: AuditContext, scope: Scope) -> pd.DataFrame:
-    """The scope's chat messages sent in the audit period (local days), with ``local`` wall time,
-    ``who`` (person id, else platform id, else display name: the key a person is counted by) and
-    ``person_name`` (roster name, else the display name, else the platform id)."""
-    m = ctx.messages
-    m = m[m["group_id"].isin(scope.group_ids) & m["time"].notna() & ~m["kind"].isin(NOT_CHAT)]
-    local = local_time(m["time"], ctx.tz)
-    day = local.dt.normalize()
-    keep = (day >= pd.Timestamp(ctx.start)) & (day <= pd.Timestamp(ctx.end))
-    m = m[keep].assign(local=local[keep])
-    who = m["person_id"].fillna(m["sender_id"]).fillna(m["sender_name"]).fillna("?")
-    name = m["person_id"].map(roster_names(ctx).loc[lambda s: ~s.index.duplicated()]).astype("str")
-    return m.assign(who=who, person_name=name.fillna(m["sender_name"]).fillna(m["sender_id"]).fillna("?")).reset_index(
-        drop=True)
-
-
-def excerpt(text: pd.Series, width: int = EXCERPT_CHARS) -> pd.Series:
-    """Texts as one-line excerpts for evidence: personal numbers masked, line breaks as ' / ',
-    cut at ``width`` characters with '…'."""
-    text = text.fillna("").astype("str").reset_index(drop=True)
-    text = pii.mask_text(text, pii.find(text))
-    one_line = text.str.replace(r"\s*\n\s*", " / ", regex=True)
-    short = one_line.str.slice(0, width)
-    return short.where(one_line.str.len() <= width, short + "…").set_axis(text.index)
-
-
-def listing(df: pd.DataFrame, by: list[str], fmt: str = "%H:%M:%S", limit: int = LISTED) -> pd.Series:
-    """Per group of ``df`` (rows in time order), its first ``limit`` messages as
-    'HH:MM:SS text; …' and '(+k more)': the evidence of a finding about several messages."""
-    first = df.groupby(by, sort=False).cumcount() < limit
-    shown = df[first]
-    lines = shown["local"].dt.strftime(fmt).astype("str") + " " + excerpt(shown["text"]).to_numpy()
-    joined = lines.groupby([shown[c] for c in by], sort=False).agg("; ".join)
-    n = df.groupby(by, sort=False).size()
-    more = (n - limit).clip(lower=0)
-    tail = pd.Series(np.where(more > 0, " (+" + more.astype("str") + " more)", ""), index=n.index)
-    return (joined.reindex(n.index) + tail).rename("listed")
-
-
-def marked(text: pd.Series, markers: list[str]) -> pd.Series:
-    """True where the text contains any of ``markers`` (case-insensitive substrings)."""
-    arr = arrow_text(text)
-    hit = np.zeros(len(text), bool)
-    for marker in markers:
-        hit |= pc.fill_null(pc.match_substring(arr, marker, ignore_case=True), False).to_numpy(
-            zero_copy_only=False)
-    return pd.Series(hit, index=text.index)
-
-
-def named(m: pd.DataFrame, people: list[str]) -> pd.Series:
-    """True for messages whose sender is one of ``people``: employee ids, roster names,
-    display names or platform ids, as a policy writes them."""
-    people = [p.strip() for p in people if p.strip()]
-    if not people:
-        return pd.Series(False, index=m.index)
-    return (m["person_id"].isin(people) | m["person_name"].isin(people) | m["sender_name"].str.strip().isin(people)
-            | m["sender_id"].isin(people)).fillna(False).astype(bool)
+from .base import AuditContext, Rule
+from .common import attach_responsible
+from .messages import listing, marked, named, period_messages
 
 
 def _ymd(s: pd.Series) -> pd.Series:

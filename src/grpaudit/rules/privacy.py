@@ -19,7 +19,7 @@ from ..findings import concat
 from ..policy.schema import RuleOptions
 from ..textscan import pii
 from .base import AuditContext, Rule
-from .content import batches, excerpt, finding_rows, mask_pii, per_scope, sentence
+from .messages import batch_pii, batches, finding_rows, first_hits, per_scope, quoted, sentence
 
 
 class _Numbers(Rule):
@@ -30,13 +30,11 @@ class _Numbers(Rule):
     def check(self, ctx: AuditContext) -> pd.DataFrame:
         frames = []
         for opts, scopes, msgs in batches(ctx, self.code):
-            found = pii.find(msgs["text"])
+            found = batch_pii(ctx, scopes, msgs)
             found = self.keep(ctx, msgs, found[found["kind"].eq(self.kind).to_numpy()].reset_index(drop=True), opts)
             if found.empty:
                 continue
-            texts = mask_pii(msgs.loc[found["message"].unique(), "text"])
-            shown = [f"{self.what} {masked} in {excerpt(texts[m], s, e)}" for m, s, e, masked in
-                     found[["message", "start", "end", "masked"]].itertuples(index=False)]
+            shown = self.what + " " + found["masked"] + " in " + quoted(msgs, found)["around"]
             rows = finding_rows(ctx, msgs, pd.DataFrame({"message": found["message"], "evidence": shown}))
             rows["message"] = sentence(rows, f"a {self.what}")
             frames += per_scope(ctx, self, scopes, rows)
@@ -189,14 +187,10 @@ class PayTalk(Rule):
             hits = pii.salary_talk(msgs["text"], tuple(dict.fromkeys(opts.words + opts.extra_words)))
             if hits.empty:
                 continue
-            by = hits.groupby("message", sort=False)
-            first = by.first().reset_index()
-            words = by["word"].agg(lambda w: "、".join(dict.fromkeys(w))).to_numpy()
-            texts = mask_pii(msgs.loc[first["message"], "text"])
-            shown = ["pay words " + w + " in " + excerpt(texts[m], s, e) for m, s, e, w in
-                     zip(first["message"], first["start"], first["end"], words)]
+            first, words = first_hits(hits, ["message"])
+            shown = "pay words " + words + " in " + quoted(msgs, first)["around"]
             rows = finding_rows(ctx, msgs, pd.DataFrame({"message": first["message"], "evidence": shown}))
-            rows["message"] = sentence(rows, "pay talk (" + pd.Series(words, dtype="str") + ")")
+            rows["message"] = sentence(rows, "pay talk (" + words + ")")
             frames += per_scope(ctx, self, scopes, rows)
         return concat(frames, ctx.tz)
 
