@@ -55,3 +55,22 @@ def test_strict_exits_3_on_skipped_records():
 def test_quiet_prints_nothing_on_success(tmp_path):
     res = run(*INPUTS, "--policy", str(POL / "calendar-only.yaml"), "--period", "2026-10", "--quiet")
     assert res.exit_code == 0 and res.output == ""
+
+
+def test_fail_on_exits_1_when_a_finding_reaches_the_severity(tmp_path):
+    policy = tmp_path / "p.yaml"
+    policy.write_text(f"extends: {(ROOT / 'policies' / 'default.yaml').as_posix()}\n"
+                      "company: {name: 澤東科技, short_names: [澤東]}\n", encoding="utf-8")
+    base = [*INPUTS, "--policy", str(policy), "--period", "2026-10", "--quiet"]
+    assert run(*base, "--fail-on", "major").exit_code == 1        # 吴昊 still in a group: major
+    assert run(*base, "--fail-on", "critical").exit_code == 0     # nothing critical this month
+    assert run(*base, "--fail-on", "severe").exit_code == 2       # not a severity
+
+
+def test_since_until_limits_the_findings_to_those_days(tmp_path):
+    res = run(*INPUTS, "--policy", str(ROOT / "sample_exports" / "policy.yaml"),
+              "--since", "2026-10-20", "--until", "2026-10-22", "--out", str(tmp_path), "--quiet")
+    assert res.exit_code == 0, res.output
+    days = {v["date"] for v in json.loads((tmp_path / "violations.json").read_text(encoding="utf-8"))}
+    assert days and all("2026-10-20" <= d <= "2026-10-22" for d in days)
+    assert (tmp_path / "findings-2026-10-20_2026-10-22.csv").exists()

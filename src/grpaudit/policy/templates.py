@@ -230,7 +230,7 @@ class NameTemplate:
         """``render`` for every row of ``values`` (a column per field); NA where a value is missing."""
         if "dept_short" in self.fields and "dept_short" not in values and vocab is not None:
             shorts = {d: vocab.short_form(d) for d, _ in vocab.departments}
-            values = values.assign(dept_short=values["dept"].map(shorts).fillna(values["dept"]))
+            values = values.assign(dept_short=values["dept"].replace(shorts))
         out = pd.Series("", index=values.index, dtype="str")
         for kind, value in self.parts:
             if kind == "field":
