@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..textscan import pii
@@ -45,6 +46,23 @@ def local_time(times: pd.Series, tz: str) -> pd.Series:
     return times.dt.tz_convert(tz).dt.tz_localize(None)
 
 
+# strftime formats ``wall_text`` writes, as the part of ISO 'YYYY-MM-DD HH:MM:SS' they show.
+_ISO_PARTS = {"%Y-%m-%d %H:%M:%S": (0, 19), "%Y-%m-%d %H:%M": (0, 16), "%m-%d %H:%M:%S": (5, 19),
+              "%H:%M:%S": (11, 19)}
+
+
+def wall_text(times: pd.Series, fmt: str) -> pd.Series:
+    """Times as ``fmt`` text (one of ``_ISO_PARTS``; tz-aware ones on their zone's wall clock), same index,
+    NaT as NA. Cut from numpy's ISO text: ``dt.strftime`` is a Python call per value."""
+    if getattr(times.dtype, "tz", None) is not None:
+        times = times.dt.tz_localize(None)
+    iso = pa.array(np.datetime_as_string(times.to_numpy("datetime64[s]")), pa.string())
+    lo, hi = _ISO_PARTS[fmt]
+    text = pc.utf8_slice_codeunits(pc.replace_substring(iso, "T", " ", max_replacements=1), lo, hi)
+    out = pd.Series(text.to_numpy(zero_copy_only=False), index=times.index, dtype="str")
+    return out.mask(times.isna().to_numpy())
+
+
 def roster_name(ctx: AuditContext, person_id: pd.Series) -> pd.Series:
     """The roster name of each employee id (the first roster row of an id listed twice), NA for none."""
     return person_id.map(roster_names(ctx).loc[lambda s: ~s.index.duplicated()]).astype("str")
@@ -53,13 +71,32 @@ def roster_name(ctx: AuditContext, person_id: pd.Series) -> pd.Series:
 def period_messages(ctx: AuditContext, scope: Scope) -> pd.DataFrame:
     """The scope's chat messages sent in the audit period (local days), with ``local`` wall time,
     ``who`` (person id, else platform id, else display name: the key a person is counted by) and
-    ``person_name`` (roster name, else the display name, else the platform id)."""
+    ``person_name`` (roster name, else the display name, else the platform id).
+
+    Built once per context and set of groups (off-hours, notice and flooding
+    rules all start here); each call gets its own shallow copy, so a rule may
+    add columns without touching the others'.
+    """
+    memo = context_memo(ctx)
+    key = ("period", ctx.start, ctx.end, ctx.tz, tuple(scope.group_ids))
+    tables, m = memo.get(key, ((), None))
+    if m is None or [t() for t in tables] != [ctx.messages, ctx.roster]:
+        m = _period_messages(ctx, scope)
+        memo[key] = ((weakref.ref(ctx.messages), weakref.ref(ctx.roster)), m)
+    return m.copy(deep=False)
+
+
+def _period_messages(ctx: AuditContext, scope: Scope) -> pd.DataFrame:
     m = ctx.messages
-    m = m[m["group_id"].isin(scope.group_ids) & m["time"].notna() & ~m["kind"].isin(NOT_CHAT)]
+    sel = m["group_id"].isin(scope.group_ids) & m["time"].notna() & ~m["kind"].isin(NOT_CHAT)
+    if not sel.all():            # usually every message is kept: no copy of the table then
+        m = m[sel]
     local = local_time(m["time"], ctx.tz)
     day = local.dt.normalize()
     keep = (day >= pd.Timestamp(ctx.start)) & (day <= pd.Timestamp(ctx.end))
-    m = m[keep].assign(local=local[keep])
+    if not keep.all():
+        m, local = m[keep], local[keep]
+    m = m.assign(local=local)
     who = m["person_id"].fillna(m["sender_id"]).fillna(m["sender_name"]).fillna("?")
     name = roster_name(ctx, m["person_id"]).fillna(m["sender_name"]).fillna(m["sender_id"]).fillna("?")
     return m.assign(who=who, person_name=name).reset_index(drop=True)
@@ -181,7 +218,7 @@ def listing(df: pd.DataFrame, by: list[str], fmt: str = "%H:%M:%S", limit: int =
     'HH:MM:SS text; …' and '(+k more)': the evidence of a finding about several messages."""
     first = df.groupby(by, sort=False).cumcount() < limit
     shown = df[first]
-    lines = shown["local"].dt.strftime(fmt).astype("str") + " " + excerpt(shown["text"]).to_numpy()
+    lines = wall_text(shown["local"], fmt) + " " + excerpt(shown["text"]).to_numpy()
     joined = lines.groupby([shown[c] for c in by], sort=False).agg("; ".join)
     n = df.groupby(by, sort=False).size()
     more = (n - limit).clip(lower=0)

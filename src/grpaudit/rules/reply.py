@@ -30,7 +30,6 @@ is reported by REP001–REP003, not again by REP004.
 """
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
@@ -46,13 +45,11 @@ from ..textscan.questions import DEFAULT_CUES, Cues, classify
 from ..workcal import CC_VERSION
 from .base import AuditContext, Rule, Scope
 from .common import responsible_people
+from .messages import EXCERPT_CHARS, NOT_CHAT, context_memo, local_time, roster_name, wall_text
 
 _CONVERSATIONAL = ("text", "quote")
-#: kinds that are never an answer
-_NOT_ANSWERS = ("system", "recall")
 _MINUTE_NS = 60_000_000_000
 _NONE = np.iinfo(np.int64).max          # "no answer" as a time, sorts after every real one
-_EXCERPT = 40
 CueList = Literal["question_marks", "question_words", "question_particles", "request_words", "request_verbs",
                   "ack_words", "ack_particles", "media_placeholders"]
 Trigger = Literal["question", "request"]
@@ -104,22 +101,14 @@ class _Shared:
     horizon: int               # the data's last message time
 
 
-_CACHE: dict[int, tuple[weakref.ref, dict]] = {}
-
-
 def _shared(ctx: AuditContext, o: ReplyOptions) -> _Shared:
     """The shared pass for ``ctx`` with ``o``'s cues and bots, computed once per context."""
-    for k in [k for k, (ref, _) in _CACHE.items() if ref() is None]:
-        del _CACHE[k]
-    ref, per_ctx = _CACHE.get(id(ctx), (None, None))
-    if ref is None or ref() is not ctx:
-        per_ctx = {}
-        _CACHE[id(ctx)] = (weakref.ref(ctx), per_ctx)
+    memo = context_memo(ctx)
     cues = _cues(o)
-    key = (cues, tuple(o.bots), o.bot_names)
-    if key not in per_ctx:
-        per_ctx[key] = _prepare(ctx, cues, set(o.bots), o.bot_names)
-    return per_ctx[key]
+    key = ("reply", cues, tuple(o.bots), o.bot_names)
+    if key not in memo:
+        memo[key] = _prepare(ctx, cues, set(o.bots), o.bot_names)
+    return memo[key]
 
 
 def _cues(o: ReplyOptions) -> Cues:
@@ -202,7 +191,7 @@ def _prepare(ctx: AuditContext, cues: Cues, bots: set[str], bot_names) -> _Share
         bot |= m["sender_name"].isin(names[bot_names.search(names)])
     bot = bot.to_numpy(bool)
     kind = m["kind"].astype("str").to_numpy()
-    wall = m["time"].dt.tz_convert(ctx.tz).dt.tz_localize(None).to_numpy()
+    wall = local_time(m["time"], ctx.tz).to_numpy()
     time = m["time"].array.asi8 if n else np.zeros(0, np.int64)
 
     # Flags for conversational messages only: a file or a link asks nobody anything.
@@ -245,7 +234,7 @@ def _prepare(ctx: AuditContext, cues: Cues, bots: set[str], bot_names) -> _Share
     between = _chains(roster)[1]
     chain = pd.DataFrame({"asker": keys.get_indexer(between["employee_id"]),
                           "proxy": keys.get_indexer(between["proxy"])})
-    ok = ~bot & ~np.isin(kind, _NOT_ANSWERS)
+    ok = ~bot & ~np.isin(kind, NOT_CHAT)
     order = np.argsort(time, kind="stable")
     order = order[ok[order]]
     answers = pd.DataFrame({"g": gcode[order], "who": who[order], "at": time[order], "apos": order})
@@ -392,31 +381,31 @@ class _ReplyRule(Rule):
         m = ctx.messages.reset_index(drop=True)
         q = m.iloc[d["qpos"].to_numpy()].reset_index(drop=True)
         d = d.reset_index(drop=True)
-        names = ctx.roster.drop_duplicates("employee_id").set_index("employee_id")["name"]
         person_id = pd.Series(s.keys[d["person"].to_numpy()], dtype="str")
-        asker = q["person_id"].map(names).fillna(q["sender_name"]).fillna(q["sender_id"]).fillna("?")
+        asker = roster_name(ctx, q["person_id"]).fillna(q["sender_name"]).fillna(q["sender_id"]).fillna("?")
         answered = d["at"].to_numpy() != _NONE
         a = m.iloc[np.where(answered, d["apos"].to_numpy(), 0)].reset_index(drop=True) if len(m) else q
-        answerer = a["person_id"].map(names).fillna(a["sender_name"]).fillna(a["sender_id"]).fillna("?")
+        answerer = roster_name(ctx, a["person_id"]).fillna(a["sender_name"]).fillna(a["sender_id"]).fillna("?")
         qt = q["time"]
         deadline = _instants(d["deadline"], ctx.tz)
         reply_t = _instants(np.where(answered, d["at"].to_numpy(), 0), ctx.tz)
         late = ((d["at"] - d["qt"]) // _MINUTE_NS).astype("int64").astype("str")
 
-        def hm(t):
-            return t.dt.strftime("%Y-%m-%d %H:%M").astype("str")
+        # each time column formatted once; to the minute is a prefix of to the second
+        qt_s, deadline_s, reply_s = (wall_text(t, "%Y-%m-%d %H:%M:%S") for t in (qt, deadline, reply_t))
+        end_s = wall_text(_instants([s.horizon], ctx.tz), "%Y-%m-%d %H:%M:%S").iloc[0]
 
-        def hms(t):
-            return t.dt.strftime("%Y-%m-%d %H:%M:%S").astype("str")
+        def hm(t_s):
+            return t_s.str.slice(0, 16)
 
         clock = "working minutes" if o.clock == "working" else "minutes"
-        outcome = pd.Series(np.where(answered, "answered " + hm(reply_t) + " (" + late + " min later)",
+        outcome = pd.Series(np.where(answered, "answered " + hm(reply_s) + " (" + late + " min later)",
                                      "no answer in the data"), dtype="str")
         proxy = np.select([d["answered_by"].eq("chain").to_numpy(), d["answered_by"].eq("other").to_numpy()],
                           [" (the asker's manager, answering for the head)", " (not the person who had to answer)"], "")
-        reply_ev = pd.Series(np.where(answered, "reply " + hms(reply_t) + " by " + answerer + " after " + late
+        reply_ev = pd.Series(np.where(answered, "reply " + reply_s + " by " + answerer + " after " + late
                                       + " min" + proxy,
-                                      "no reply up to the data's end " + hms(_instants([s.horizon] * len(d), ctx.tz))),
+                                      "no reply up to the data's end " + end_s),
                              dtype="str")
         role = pd.Series(self.role, index=d.index, dtype="str")
         if "fallback" in d and d["fallback"].fillna(False).astype(bool).any():
@@ -424,15 +413,15 @@ class _ReplyRule(Rule):
                               "the group's 群负责人 (the admin-centre head is not in the group)")
         text = q["text"].fillna("").str.replace(r"\s+", " ", regex=True)
         text = pii.mask_text(text, pii.find(text))
-        excerpt = text.str.slice(0, _EXCERPT) + np.where(text.str.len() > _EXCERPT, "…", "")
+        excerpt = text.str.slice(0, EXCERPT_CHARS) + np.where(text.str.len() > EXCERPT_CHARS, "…", "")
         out = pd.DataFrame({
             "platform": q["platform"], "group_id": q["group_id"], "group_name": q["group_name"],
-            "person_id": person_id, "person_name": person_id.map(names).fillna(person_id),
+            "person_id": person_id, "person_name": roster_name(ctx, person_id).fillna(person_id),
             "time": qt, "source_file": q["source_file"], "source_line": q["source_line"]})
         out["message"] = (out["person_name"] + f" did not answer within {o.minutes} {clock} the {self.noun} "
-                          + asker + " asked at " + hm(qt) + " (deadline " + hm(deadline) + "; " + outcome + ")")
-        out["evidence"] = (asker + " " + hms(qt) + ": 「" + excerpt + "」; must answer: " + out["person_name"]
-                           + ", " + role + "; deadline " + hms(deadline) + f" ({o.minutes} {clock}); " + reply_ev)
+                          + asker + " asked at " + hm(qt_s) + " (deadline " + hm(deadline_s) + "; " + outcome + ")")
+        out["evidence"] = (asker + " " + qt_s + ": 「" + excerpt + "」; must answer: " + out["person_name"]
+                           + ", " + role + "; deadline " + deadline_s + f" ({o.minutes} {clock}); " + reply_ev)
         if o.clock == "working":
             covered = ctx.calendar.covered_between(qt, deadline).astype(bool)
             out["calendar_note"] = pd.Series(

@@ -131,7 +131,9 @@ def classify(text: pd.Series, kind: pd.Series | None = None, cues: Cues = DEFAUL
     requests (a shared article titled 如何… asks nobody anything).
     """
     p = _patterns(cues)
-    arr = arrow_text(text)
+    # Each distinct text is classified once: chat repeats texts (收到, 好的, the same question).
+    enc = pc.dictionary_encode(arrow_text(text))
+    arr, rows = enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
 
     def flag(pattern: str):
         return pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False)
@@ -139,8 +141,9 @@ def classify(text: pd.Series, kind: pd.Series | None = None, cues: Cues = DEFAUL
     mentions = pc.count_substring_regex(arr, p.mention).to_numpy(zero_copy_only=False)
     everyone = pc.count_substring_regex(arr, p.everyone).to_numpy(zero_copy_only=False)
     ack = flag(p.ack_only) & flag(p.ack_substance) & ~flag(p.media)
-    question = flag(p.question) & ~ack
-    request = (flag(p.request) | (mentions > everyone)) & ~ack
+    question = (flag(p.question) & ~ack)[rows]
+    request = ((flag(p.request) | (mentions > everyone)) & ~ack)[rows]
+    ack = ack[rows]
     if kind is not None:
         kinds = kind.astype(str).to_numpy()
         conversational = (kinds == "text") | (kinds == "quote")
