@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -51,6 +53,7 @@ ROLES = ("owner", "admin", "member")
 GROUP_TYPES = ("company", "department", "management", "project", "temporary", "interest", "other")
 
 STR = "str"
+_STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)   # what "str" means in pandas 3
 TIME = "time"       # tz-aware instant, resolved against the audit's zone
 DATE = "date"       # naive calendar day
 INT = "Int32"      # nullable: a group seen only in exports has no registry line
@@ -183,6 +186,19 @@ def empty(table: Table, tz: str = DEFAULT_TZ) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series([], dtype=_dtype(c.kind, tz)) for c in table.columns})
 
 
+def _null_strings(n: int):
+    """n missing strings, straight from an Arrow null array (a million in under a millisecond)."""
+    return pd.array(pa.chunked_array([pa.nulls(n, pa.large_string())]), dtype=_STR_DTYPE)
+
+
+def _categorical(s: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
+    """Text to a fixed categorical by hashing the few distinct values once; unknown values become NA."""
+    codes, uniques = pd.factorize(s)
+    cats = list(dtype.categories)
+    pos = np.array([cats.index(u) if u in cats else -1 for u in uniques] + [-1], dtype=np.int16)
+    return pd.Series(pd.Categorical.from_codes(pos[codes], dtype=dtype), index=s.index)
+
+
 def conform(df: pd.DataFrame, table: Table, tz: str = DEFAULT_TZ) -> pd.DataFrame:
     """Return ``df`` with exactly the table's columns, in order, with its dtypes.
 
@@ -201,6 +217,8 @@ def conform(df: pd.DataFrame, table: Table, tz: str = DEFAULT_TZ) -> pd.DataFram
                 s = s.astype(dtype)
             elif c.kind == OBJECT:
                 s = s.astype(object)
+            elif isinstance(dtype, pd.CategoricalDtype) and not isinstance(s.dtype, pd.CategoricalDtype):
+                s = _categorical(s, dtype)
             elif str(s.dtype) != str(dtype):
                 s = s.astype(dtype)
         elif c.kind == OBJECT:
@@ -209,6 +227,8 @@ def conform(df: pd.DataFrame, table: Table, tz: str = DEFAULT_TZ) -> pd.DataFram
             s = pd.Series(False, index=df.index, dtype=bool)
         elif c.kind in (TIME, DATE):
             s = pd.Series(pd.NaT, index=df.index, dtype=dtype)
+        elif c.kind == STR:
+            s = pd.Series(_null_strings(n), index=df.index)
         else:
             s = pd.Series(pd.NA, index=df.index).astype(dtype)
         out[c.name] = s
