@@ -74,3 +74,13 @@ def test_since_until_limits_the_findings_to_those_days(tmp_path):
     days = {v["date"] for v in json.loads((tmp_path / "violations.json").read_text(encoding="utf-8"))}
     assert days and all("2026-10-20" <= d <= "2026-10-22" for d in days)
     assert (tmp_path / "findings-2026-10-20_2026-10-22.csv").exists()
+
+
+def test_missing_inputs_are_said_not_silent(tmp_path):
+    res = run(str(DEMO / "chats"), "--policy", str(ROOT / "sample_exports" / "policy.yaml"), "--period", "2026-11",
+              "--out", str(tmp_path), "--quiet")
+    assert res.exit_code == 0, res.output
+    dq = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))["data_quality"]
+    assert any("no message falls in the audited period" in w for w in dq)
+    assert any("no group registry" in w for w in dq)
+    assert any("no HR roster" in w for w in dq)

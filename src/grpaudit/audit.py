@@ -75,4 +75,21 @@ def run(ds: Dataset, policy: Policy, start: dt.date, end: dt.date) -> AuditResul
     inside = day.isna() | ((day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end)))
     findings = findings[inside.to_numpy()].reset_index(drop=True)
     return AuditResult(findings=findings[FINDINGS.names], start=start, end=end, policy=policy, dataset=ds,
-                       warnings=list(ctx.calendar.warnings) + list(ds.notes))
+                       warnings=list(ctx.calendar.warnings) + list(ds.notes) + _input_gaps(ds, policy, start, end))
+
+
+def _input_gaps(ds: Dataset, policy: Policy, start: dt.date, end: dt.date) -> list[str]:
+    """Inputs the enabled rules need but the audit was not given: said, so silence is not read as compliance."""
+    out = []
+    enabled = {code for code, s in policy.rules.items() if s.enabled}
+    days = ds.messages["time"].dt.tz_convert(ds.tz).dt.date if len(ds.messages) else pd.Series([], dtype=object)
+    if not ((days >= start) & (days <= end)).any():
+        out.append(f"no message falls in the audited period {start} – {end}")
+    if not ds.groups["registered"].any() and enabled & {"LIF001", "LIF002", "LIF003", "MEM005"}:
+        out.append("no group registry (--groups) was given: registration, temporary-group and "
+                   "responsible-person rules had nothing to check")
+    if ds.roster.empty:
+        out.append("no HR roster (--roster) was given: nobody can be matched to an employee")
+    if ds.members.empty and enabled & {"MEM001", "MEM002", "MEM003", "MEM005", "MEM006", "NAM002"}:
+        out.append("no member list (--members) was given: membership rules see only who posted")
+    return out

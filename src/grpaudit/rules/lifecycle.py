@@ -84,7 +84,7 @@ def _owners(ctx: AuditContext) -> pd.DataFrame:
     """
     snap = ctx.members.loc[ctx.members["role"] == "owner", ["group_id", "person_id", "display_name"]]
     snap = snap.drop_duplicates("group_id")
-    snap = snap.assign(person_name=snap["person_id"].map(_roster_names(ctx)).fillna(snap["display_name"]),
+    snap = snap.assign(person_name=snap["person_id"].map(_roster_names(ctx)).astype("str").fillna(snap["display_name"]),
                        seen_in="member list")
     reg = _registered_people(ctx, "owner").drop_duplicates("group_id")
     reg = reg[~reg["group_id"].isin(snap["group_id"])].rename(columns={"name": "person_name"})

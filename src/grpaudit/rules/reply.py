@@ -177,7 +177,7 @@ def _resolve(df: pd.DataFrame, local: pd.DataFrame, glob: pd.Series) -> pd.Serie
     """Keys for df's (group_id, name) rows; unknown names become '~@name'."""
     out = df[["group_id", "name"]].merge(local, on=["group_id", "name"], how="left")["key"]
     out.index = df.index
-    return out.fillna(df["name"].map(glob)).fillna("~@" + df["name"]).astype("str")
+    return out.fillna(df["name"].map(glob).astype("str")).fillna("~@" + df["name"]).astype("str")
 
 
 def _prepare(ctx: AuditContext, cues: Cues, bots: set[str], bot_names) -> _Shared:
@@ -262,7 +262,7 @@ def _duties(ctx, m, roster, keys, who, gcode, groups, ment, asks, bot) -> pd.Dat
     direct = _chains(roster)[0]
     leader = pid.isin(heads).to_numpy()
     employee = (pid.isin(roster.index) & ~pid.isin(heads)).to_numpy()
-    head = keys.get_indexer(pid.map(direct).fillna("\0").astype("str"))   # -1: none
+    head = keys.get_indexer(pid.map(direct).astype("str").fillna("\0").astype("str"))   # -1: none
 
     # the people each asking message @s (quotes address someone too, but oblige nobody)
     at = ment[np.isin(ment["pos"].to_numpy(), qpos)]
@@ -300,7 +300,7 @@ def _public(ctx, keys, gcode, groups, pub) -> pd.DataFrame:
     inside = set(members.loc[members["person_id"] == admin, "group_id"]) if admin else set()
     admin_there = (~g.isin(listed) | g.isin(inside)).to_numpy() & (admin is not None)
     resp = responsible_people(ctx).dropna(subset=["responsible_id"]).drop_duplicates("group_id")
-    fallback = g.map(resp.set_index("group_id")["responsible_id"]).fillna("\0").astype("str")
+    fallback = g.map(resp.set_index("group_id")["responsible_id"]).astype("str").fillna("\0").astype("str")
     person = np.where(admin_there, keys.get_indexer([admin or "\0"])[0], keys.get_indexer(fallback))
     return pd.DataFrame({"qpos": pub, "person": person, "basis": "public",
                          "fallback": ~admin_there})
