@@ -14,3 +14,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 def samples() -> Path:
     """The real-shaped specimens from shared/samples (copied into the repo)."""
     return SAMPLES
+
+
+@pytest.fixture(autouse=True)
+def _private_history(tmp_path, monkeypatch):
+    """Each test's audits get their own history file, never the working directory's."""
+    monkeypatch.setenv("GRPAUDIT_HISTORY", str(tmp_path / "history.sqlite"))

@@ -9,11 +9,14 @@ import calendar as _calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from .dataset import Dataset
 from .findings import FINDINGS
+from .history import History, file_hash
+from .penalties import Priced, price
 from .policy import Policy
 from .rules import AuditContext, run_rules
 
@@ -93,3 +96,18 @@ def _input_gaps(ds: Dataset, policy: Policy, start: dt.date, end: dt.date) -> li
     if ds.members.empty and enabled & {"MEM001", "MEM002", "MEM003", "MEM005", "MEM006", "NAM002"}:
         out.append("no member list (--members) was given: membership rules see only who posted")
     return out
+
+
+def settle(res: AuditResult, history_path: Path | None, inputs: list[Path]) -> Priced:
+    """Price the findings; with a history, count earlier repeats and honour waivers, then record this run.
+
+    Pricing and recording happen in one history transaction: a crash leaves
+    the history as it was, and a second audit on the same file waits for it.
+    """
+    if history_path is None:
+        return price(res.findings, res.policy, None, res.dataset.roster)
+    with History(history_path).session() as s:
+        priced = price(res.findings, res.policy, s.earlier_counts(res.start), res.dataset.roster, s.waived())
+        s.record(res.findings, res.start, res.end, policy_hash=file_hash(res.policy.path),
+                 inputs={str(p): file_hash(p) for p in inputs})
+    return priced

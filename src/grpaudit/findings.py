@@ -16,6 +16,8 @@ evidence, calendar_note, source_file, source_line.
 """
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 
 from . import model
@@ -101,3 +103,16 @@ def concat(frames: list[pd.DataFrame], tz: str = model.DEFAULT_TZ) -> pd.DataFra
     out = pd.concat(frames, ignore_index=True)
     out["severity"] = out["severity"].astype(SEVERITY_DTYPE)
     return out
+
+
+def fingerprints(findings: pd.DataFrame) -> pd.Series:
+    """A stable id per finding: rule, group, person, day and evidence, hashed.
+
+    Re-running the same month gives the same fingerprints, which is what lets
+    an audit history replace a period's findings instead of doubling them.
+    """
+    person = findings["person_id"].fillna("name:" + findings["person_name"].fillna(""))
+    day = findings["date"].dt.strftime("%Y-%m-%d").fillna("")
+    key = (findings["rule"] + "|" + findings["group_id"].fillna("") + "|" + person + "|" + day + "|"
+           + findings["evidence"].fillna(""))
+    return key.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])

@@ -32,7 +32,8 @@ def test_001_validates_with_its_clauses():
     assert {k: [str(t) for t in v] for k, v in nam002.base.options.roles.items()} == \
         {"owner": ["群主"], "responsible": ["{name}(群负责人)"]}
     assert nam002.base.options.separators == [""]
-    assert nam002.penalty == {"member": 20, "responsible": 10, "per": "person_time", "basis": "第十七条"}
+    pen = nam002.penalty
+    assert (pen.member, pen.responsible, pen.per, pen.basis) == (2000, 1000, "person_time", "第十七条")
     # per-class: interest groups get info severity, everything else as set
     assert nam002.for_class("interest").severity == "info"
     assert nam002.for_class("department").severity == "minor"
@@ -46,7 +47,8 @@ def test_001_validates_with_its_clauses():
     assert not p.rules["NAM001"].for_class("interest").enabled
     assert p.rules["MEM003"].for_class("project").options.allow_external is True
     assert p.rules["LIF002"].base.options.grace_workdays == 3
-    assert p.rules["LIF002"].penalty["amount"] == 30
+    lif002 = p.rules["LIF002"].penalty
+    assert (lif002.responsible, lif002.member, lif002.at_least) == (3000, None, True)
     assert [m.clause for m in p.manual] == ["001 第七条", "001 第十三条"]
     assert p.calendar.quiet_hours == (dt.time(22), dt.time(7))
     assert p.calendar.working_hours == ((dt.time(9), dt.time(12)), (dt.time(13, 30), dt.time(18)))

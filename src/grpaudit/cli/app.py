@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from .. import __version__, model
+from ..history import DEFAULT_PATH
 from ..ingest import READERS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
@@ -34,12 +35,14 @@ class UsageError(Exception):
     """A command-line mistake: exit 2 with the message."""
 
 
-def command(fn):
+def command(fn=None, *, name: str | None = None):
     """Register a command whose errors become exit codes: the one place that decides them.
 
     Usage mistakes and invalid policies exit 2, unreadable input exits 3;
     click itself exits 2 on unknown options and missing arguments.
     """
+    if fn is None:
+        return lambda f: command(f, name=name)
     from ..ingest import InputError
     from ..policy import PolicyError
 
@@ -57,7 +60,7 @@ def command(fn):
         except InputError as exc:
             err.print(f"[red]error[/red]: {exc}", highlight=False)
             raise typer.Exit(EXIT_INPUT) from None
-    return app.command()(run)
+    return app.command(name=name)(run)
 
 
 def _mapping(pairs: list[str] | None) -> dict[str, str]:
@@ -102,6 +105,9 @@ def inspect(paths: Paths, members: MembersOpt = None, roster: RosterOpt = None, 
     raise typer.Exit(EXIT_INPUT if ds.errors else EXIT_OK)
 
 
+DEFAULT_HISTORY = DEFAULT_PATH
+HistoryOpt = Annotated[Optional[Path], typer.Option(
+    "--history", envvar="GRPAUDIT_HISTORY", help=f"Audit history database (default {DEFAULT_HISTORY}).")]
 PolicyOpt = Annotated[Optional[Path], typer.Option("--policy", help="Policy YAML (its calendar section applies).")]
 
 
@@ -148,9 +154,12 @@ def audit(paths: Paths,
           )] = None,
           strict: Annotated[bool, typer.Option("--strict", help="Exit 3 when records were skipped as broken.")] = False,
           quiet: Annotated[bool, typer.Option("--quiet", help="Print only errors.")] = False,
+          history: HistoryOpt = None,
+          no_history: Annotated[bool, typer.Option("--no-history", help="Do not read or write the audit history.")] = False,
           format: FormatOpt = None, tz: TzOpt = model.DEFAULT_TZ, me: MeOpt = None, map: MapOpt = None):
     """Audit exports against a policy for a period; print a summary and write reports."""
-    from ..audit import PeriodError, parse_period, period_label, run
+    from ..audit import PeriodError, parse_period, period_label, run, settle
+    from ..history import HistoryError
     from ..dataset import load
     from ..findings import SEVERITIES
     from ..policy import load_policy
@@ -178,6 +187,11 @@ def audit(paths: Paths,
             err.print(f"[red]error[/red]: {path}:{s.line}: {s.reason}", highlight=False)
         raise typer.Exit(EXIT_INPUT)
     res = run(ds, pol, start, end)
+    try:
+        priced = settle(res, None if no_history else (history or DEFAULT_HISTORY),
+                        [Path(f.path) for f in ds.files] + [policy])
+    except HistoryError as exc:
+        raise UsageError(str(exc)) from None
     if not quiet:
         render(res, out_console())
     if out:
@@ -192,6 +206,35 @@ def audit(paths: Paths,
     if fail_on and bool((res.findings["severity"] >= fail_on).any()):
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_OK)
+
+
+@command
+def waive(fingerprint: Annotated[str, typer.Argument(help="The finding's fingerprint (violations.json).")],
+          reason: Annotated[str, typer.Option("--reason", help="Why it is waived (the appeal's outcome).")],
+          by: Annotated[str, typer.Option("--by", help="Who decided.")],
+          history: HistoryOpt = None):
+    """Waive a recorded finding (申诉): it stays in reports but costs nothing and does not escalate."""
+    from .history_cmds import waive_command
+    raise typer.Exit(waive_command(fingerprint, reason, by, history or DEFAULT_HISTORY))
+
+
+@command(name="history")
+def history_(person: Annotated[Optional[str], typer.Option("--person", help="A roster id or name.")] = None,
+             history: HistoryOpt = None):
+    """List recorded audit runs, or one person's record."""
+    from .history_cmds import history_command
+    raise typer.Exit(history_command(history or DEFAULT_HISTORY, person))
+
+
+@command
+def init(from_: Annotated[str, typer.Option("--from", help="Shipped policy to start from.", show_default=False)],
+         company: Annotated[Optional[str], typer.Option(
+             "--company", help="The company's name ({company} in group-name templates).")] = None,
+         out: Annotated[Path, typer.Option("--out", help="File to write.")] = Path("grpaudit.yaml"),
+         force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False):
+    """Write a starting policy that extends a shipped rulebook; never overwrites without --force."""
+    from .init_cmd import init_command
+    raise typer.Exit(init_command(from_, company, out, force, Console(), err))
 
 
 @command

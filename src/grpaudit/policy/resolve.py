@@ -9,7 +9,7 @@ position before one ``PolicyError`` is raised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
@@ -18,7 +18,7 @@ from .classes import FALLBACK, default_class
 from .describe import problems
 from .errors import Mark, PolicyError, Problem, format_path, suggest
 from .loader import Located
-from .schema import Company, GroupClass, ManualItem, PolicyDoc, department_names
+from .schema import Company, Grades, GroupClass, ManualItem, Pay, Penalty, PolicyDoc, department_names
 from .templates import Vocabulary
 
 if TYPE_CHECKING:
@@ -40,7 +40,8 @@ class RuleSettings:
     rule: "Rule"
     base: Settings
     classes: dict[str, Settings] = field(default_factory=dict)
-    penalty: dict[str, Any] = field(default_factory=dict)
+    #: what each occurrence costs (penalties.py prices it); None when the policy sets none
+    penalty: Penalty | None = None
 
     def for_class(self, group_class: str) -> Settings:
         return self.classes.get(group_class, self.base)
@@ -64,6 +65,8 @@ class Policy:
     rules: dict[str, RuleSettings]
     manual: tuple[ManualItem, ...]
     located: Located
+    grades: Grades = field(default_factory=Grades)
+    pay: Pay = field(default_factory=Pay)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -145,8 +148,12 @@ def resolve(doc: Located, path: str) -> Policy:
                 here = where + ("classes", cls, "options")
                 class_opts[cls] = _validate(rule.Options, _deep(opts, more), doc, context, found,
                                             here, where + ("options",))
+        # A penalty is validated here rather than in RuleEntry so its problems point into penalty:.
+        raw_penalty = raw.get("penalty")
+        penalty = (_validate(Penalty, raw_penalty, doc, context, found, where + ("penalty",))
+                   if isinstance(raw_penalty, dict) and raw_penalty else None)
         if sections is not None and base_opts is not None and None not in class_opts.values():
-            rules[code] = _settings(rule, sections.rules[code], base_opts, class_opts)
+            rules[code] = _settings(rule, sections.rules[code], base_opts, class_opts, penalty)
 
     if found or sections is None:
         unique = list(dict.fromkeys(found))
@@ -154,10 +161,10 @@ def resolve(doc: Located, path: str) -> Policy:
     return Policy(path=path, files=doc.files, title=sections.title, company=sections.company,
                   calendar=sections.calendar.config(), classes=dict(sections.classes),
                   default_class=default_class(sections.classes), rules=rules,
-                  manual=tuple(sections.manual), located=doc)
+                  manual=tuple(sections.manual), located=doc, grades=sections.grades, pay=sections.pay)
 
 
-def _settings(rule, entry, options, class_options: dict) -> RuleSettings:
+def _settings(rule, entry, options, class_options: dict, penalty: Penalty | None) -> RuleSettings:
     clause = entry.clause or "; ".join(rule.clauses)
     base = Settings(entry.enabled, entry.severity or rule.severity, clause, options)
     classes = {}
@@ -167,4 +174,4 @@ def _settings(rule, entry, options, class_options: dict) -> RuleSettings:
             severity=ov.severity or base.severity,
             clause=clause,
             options=class_options.get(cls, options))
-    return RuleSettings(rule, base, classes, dict(entry.penalty))
+    return RuleSettings(rule, base, classes, penalty)

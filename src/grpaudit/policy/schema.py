@@ -11,6 +11,8 @@ The shape of a policy is documented in docs/policy.md; in short::
     classes:  NAME: {types, name, departments, default, description}   (first match wins)
     rules:    CODE: {enabled, severity, clause, options, classes: {CLASS: {enabled, severity, options}}, penalty}
     manual:   [{clause, text}]
+    grades:   start, weights {severity: n}, per_point, levels [{grade, min}]
+    pay:      monthly_cap, monthly_pay, warn_share
 
 Cross-references that need the whole policy (rule codes, class names in
 rule overrides, each rule's options) are checked in ``resolve.py``; references
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator,
@@ -216,7 +219,116 @@ class RuleEntry(Section):
     options: Annotated[dict[str, Any], _bare(dict)] = Field(default_factory=dict)
     classes: dict[str, Annotated[ClassOverride, _bare(dict)]] = Field(default_factory=dict)
     penalty: Annotated[dict[str, Any], _bare(dict)] = Field(
-        default_factory=dict, description="kept for the penalty stage; only checked to be a mapping")
+        default_factory=dict, description="validated as a Penalty in resolve.py, where its line is known")
+
+
+# ---- penalties and grades (docs/policy.md "Penalties", "Grades") ----
+
+#: Actions without a price, as the policy writes them, and how reports say them.
+ACTIONS = {
+    "reminder": "提醒", "criticism": "通报批评", "warning": "警告", "serious_warning": "严重警告",
+    "removal": "移出群聊", "month_pay": "扣除当月绩效", "termination": "建议解除劳动合同",
+}
+
+
+def _fen(value: Any) -> int:
+    """元 as written (20, 12.5, "0.50") to integer fen; never through a float sum."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"expected an amount in 元 such as 20 or 12.50, got {show(value)}")
+    try:
+        fen = Decimal(str(value).strip()) * 100
+    except InvalidOperation:
+        raise ValueError(f"expected an amount in 元 such as 20 or 12.50, got {show(value)}") from None
+    if fen < 0 or fen != fen.to_integral_value():
+        raise ValueError(f"expected a non-negative amount in 元 with at most 2 decimals, got {show(value)}")
+    return int(fen)
+
+
+def _action(value: Any) -> Any:
+    if isinstance(value, str) and value not in ACTIONS:
+        raise ValueError(f"unknown action '{value}'" + suggest(value, ACTIONS, "actions are"))
+    return value
+
+
+#: An amount in 元 in the YAML, held as integer fen.
+Fen = Annotated[int, PlainValidator(_fen), Expect("an amount in 元, e.g. 20 or 12.50")]
+Action = Annotated[str, AfterValidator(_action), Expect("an action: " + ", ".join(ACTIONS))]
+
+
+class Charge(Section):
+    """What one occurrence costs: money and points per role, actions, a discretionary note."""
+    member: Fen | None = Field(None, description="元 charged to the person at fault")
+    responsible: Fen | None = Field(None, description="元 charged to the group's responsible person")
+    points: int | None = Field(None, ge=0, description="performance points deducted from the person at fault")
+    responsible_points: int | None = Field(None, ge=0, description="points deducted from the responsible person")
+    action: Annotated[list[Action], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="actions without a price, to the person at fault")
+    discretionary: str | None = Field(None, description="an add-on for a human to decide, shown, never added")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _amount_to(cls, value: Any) -> Any:
+        """``{amount: 50, to: responsible}`` is ``{responsible: 50}`` (the rulebooks' "予以相应责任人50元")."""
+        if isinstance(value, dict) and "amount" in value:
+            value = dict(value)
+            to = value.pop("to", "member")
+            if to not in ("member", "responsible"):
+                raise ValueError(f"to: expected member or responsible, got {show(to)}")
+            if value.get(to) is not None:
+                raise ValueError(f"give amount or {to}, not both")
+            value[to] = value.pop("amount")
+        return value
+
+
+class Penalty(Charge):
+    """A rule's penalty: a charge, or a ladder of charges over repeats in a window."""
+    basis: str | None = Field(None, description="the article that sets the penalty, e.g. 第十七条")
+    per: Literal["occurrence", "person_time"] = Field(
+        "occurrence", description="元/次 or 元/人次: a label for reports (one finding is one of either)")
+    at_least: bool = Field(False, description="the amount is a minimum (50元以上): reports show ≥")
+    ladder: list[Charge] = Field(default_factory=list,
+                                 description="charge of the 1st, 2nd, … occurrence; the last repeats")
+    window: Literal["month", "year", "12 months"] = Field(
+        "month", description="where repeats are counted: the calendar month, the calendar year, the last 12 months")
+    count_by: Literal["rule", "category"] = Field("rule", description="repeats of this rule or of its category")
+    managers: Charge | None = Field(None, description="the charge instead when the person at fault is a manager")
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> "Penalty":
+        flat = {"member", "responsible", "points", "responsible_points", "action", "discretionary"}
+        if self.ladder and flat & self.model_fields_set:
+            raise ValueError("give a ladder or a single charge, not both")
+        return self
+
+
+class GradeLevel(Section):
+    grade: str = Field(min_length=1)
+    min: float = Field(description="lowest score that earns the grade")
+
+
+class Grades(Section):
+    """Per-person score: start, minus each non-waived finding's severity weight, minus points."""
+    start: float = 100
+    weights: dict[Severity, float] = Field(
+        default_factory=lambda: {"info": 0, "minor": 2, "major": 5, "critical": 20})
+    per_point: float = Field(1, description="score lost per performance point")
+    levels: list[GradeLevel] = Field(default_factory=lambda: [
+        GradeLevel(grade="优秀", min=95), GradeLevel(grade="良好", min=85),
+        GradeLevel(grade="合格", min=60), GradeLevel(grade="不合格", min=float("-inf"))])
+
+    @field_validator("levels")
+    @classmethod
+    def _descending(cls, value):
+        if not value or any(a.min <= b.min for a, b in zip(value, value[1:])):
+            raise ValueError("levels must go from the best grade down, each min lower than the one before")
+        return value
+
+
+class Pay(Section):
+    """Monthly limits: a cap on money per person, and a warning at a share of pay (not a decision)."""
+    monthly_cap: Fen | None = Field(None, description="most 元 charged to one person in one month")
+    monthly_pay: Fen | None = Field(None, description="monthly pay assumed for the share warning")
+    warn_share: float | None = Field(None, gt=0, le=1, description="warn when a month's money passes this share")
 
 
 class ManualItem(Section):
@@ -232,6 +344,8 @@ class PolicyDoc(Section):
     classes: Annotated[dict[str, GroupClass], _bare(dict)] = Field(default_factory=dict)
     rules: Annotated[dict[str, Annotated[RuleEntry, _bare(dict)]], _bare(dict)] = Field(default_factory=dict)
     manual: Annotated[list[ManualItem], _bare(list)] = Field(default_factory=list)
+    grades: Annotated[Grades, _bare(dict)] = Field(default_factory=Grades)
+    pay: Annotated[Pay, _bare(dict)] = Field(default_factory=Pay)
 
 
 def department_names(data: Any) -> list[str]:
@@ -244,6 +358,6 @@ def department_names(data: Any) -> list[str]:
                               if isinstance(e, str) or (isinstance(e, dict) and isinstance(e.get("name"), str))))
 
 
-__all__ = ["Calendar", "ClassOverride", "Company", "Department", "DepartmentEntry", "DisplayNameForm",
+__all__ = ["ACTIONS", "Calendar", "Charge", "Fen", "Grades", "GradeLevel", "Pay", "Penalty", "ClassOverride", "Company", "Department", "DepartmentEntry", "DisplayNameForm",
            "GroupClass", "GroupNameForm", "GroupType", "ManualItem", "RuleOptions", "Pattern", "PolicyDoc",
            "RuleEntry", "Section", "Separators", "Severity", "TimeRange", "WorkDays"]

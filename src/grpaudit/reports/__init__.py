@@ -1,1 +1,52 @@
-"""Reports: each output format is one small module that only formats findings."""
+"""Reports: each output format is one small module that only formats a ``ReportData``.
+
+``write_all`` writes the chosen formats into ``--out``, and with
+``split_by="department"`` one folder per department holding only that
+department's people, so each head receives only their own staff.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import csv_out, html, json_out, xlsx
+from .data import ReportData, build, for_department
+from .names import unique_names
+
+FORMATS = ("xlsx", "csv", "json", "html")
+SPLITS = ("department",)
+
+
+def write_all(data: ReportData, out_dir: Path, formats=FORMATS, split_by: str | None = None) -> list[Path]:
+    """Write ``formats`` for the whole report, then per department when asked; return every path written.
+
+    Each file is written under a temporary name and moved into place, so an
+    interrupted run leaves no file that looks complete.
+    """
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown report format(s) {sorted(unknown)}; expected {', '.join(FORMATS)}")
+    if split_by not in (None, *SPLITS):
+        raise ValueError(f"--split-by {split_by!r}: expected one of {', '.join(SPLITS)}")
+    out_dir = Path(out_dir)
+    written = _write(data, out_dir, formats, "")
+    if split_by == "department":
+        names = unique_names(data.findings["department"].dropna())
+        for dept, safe in names.items():
+            written += _write(for_department(data, dept), out_dir / "departments" / safe, formats, f"-{safe}")
+    return written
+
+
+def _write(data: ReportData, out_dir: Path, formats, suffix: str) -> list[Path]:
+    written = []
+    if "xlsx" in formats:
+        written.append(xlsx.write(data, out_dir / f"audit-{data.period}{suffix}.xlsx"))
+    if "csv" in formats:
+        written += csv_out.write(data, out_dir, suffix)
+    if "json" in formats:
+        written += json_out.write(data, out_dir, suffix)
+    if "html" in formats:
+        written.append(html.write(data, out_dir / f"audit-{data.period}{suffix}.html"))
+    return written
+
+
+__all__ = ["FORMATS", "ReportData", "build", "for_department", "write_all"]

@@ -1,29 +1,16 @@
 """Findings as CSV and JSON: for HR's Excel and for scripts."""
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pandas as pd
 
+from ..findings import fingerprints
 from .safe import atomic_path, neutralise_frame
 
 #: version of violations.json; bumped only when a field is removed or changes meaning
 JSON_VERSION = 1
-
-
-def fingerprints(findings: pd.DataFrame) -> pd.Series:
-    """A stable id per finding: rule, group, person, day and evidence, hashed.
-
-    Re-running the same month gives the same fingerprints, which is what lets
-    an audit history replace a period's findings instead of doubling them.
-    """
-    person = findings["person_id"].fillna("name:" + findings["person_name"].fillna(""))
-    day = findings["date"].dt.strftime("%Y-%m-%d").fillna("")
-    key = (findings["rule"] + "|" + findings["group_id"].fillna("") + "|" + person + "|" + day + "|"
-           + findings["evidence"].fillna(""))
-    return key.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])
 
 
 def _iso(s: pd.Series) -> pd.Series:

@@ -1,4 +1,4 @@
-"""The terminal summary of an audit: what an officer reads first."""
+"""The terminal summary of an audit: what an officer reads first, and what cron mails."""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,9 +6,12 @@ from rich.console import Console
 from rich.table import Table
 
 from ..audit import AuditResult
+from ..rules import CATEGORIES
+from .data import ReportData, quality_lines, yuan
 
 
 def render(res: AuditResult, console: Console, top: int = 10) -> None:
+    """The detailed listing of an audit result (by rule, then each finding)."""
     f = res.findings
     console.print(f"[bold]Audit {res.start} → {res.end}[/bold] · policy {res.policy.path} · "
                   f"{len(res.dataset.messages):,} messages in {res.dataset.messages['group_id'].nunique()} groups")
@@ -34,6 +37,35 @@ def render(res: AuditResult, console: Console, top: int = 10) -> None:
         if len(f) > 50:
             console.print(f"… and {len(f) - 50} more (see the report files)")
     dq = data_quality_lines(res)
+    if dq:
+        console.print("[bold yellow]Data quality[/bold yellow]")
+        for line in dq:
+            console.print(f"  • {line}", highlight=False)
+
+
+def summary(data: ReportData, console: Console, top: int = 5) -> None:
+    """The short summary: totals by category, the top people and groups, data-quality warnings."""
+    f = data.findings
+    money = f" · fines {yuan(f['fine_fen']).sum():,.2f} 元" if data.priced else ""
+    console.print(f"[bold]{data.scope or data.policy_title}[/bold] {data.period} · {data.messages:,} messages in "
+                  f"{data.chat_groups} groups · [bold]{len(f)}[/bold] findings{money}", highlight=False)
+    cats = Table(title="By category")
+    cats.add_column("category")
+    cats.add_column("findings", justify="right")
+    for c in CATEGORIES:
+        n = int((f["category"] == c).sum())
+        if n:
+            cats.add_row(c, str(n))
+    console.print(cats)
+    for title, df, name in (("Top people", data.people, "name"), ("Top groups", data.groups, "group_name")):
+        t = Table(title=title)
+        for col in (name, "findings", "fine (元)", "points"):
+            t.add_column(col, justify="left" if col == name else "right")
+        for r in df.head(top).itertuples(index=False):
+            fine = "" if pd.isna(r.fine_fen) else f"{r.fine_fen / 100:,.2f}"
+            t.add_row(getattr(r, name) or "", str(r.findings), fine, "" if pd.isna(r.points) else str(r.points))
+        console.print(t)
+    dq = quality_lines(data)
     if dq:
         console.print("[bold yellow]Data quality[/bold yellow]")
         for line in dq:

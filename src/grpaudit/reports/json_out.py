@@ -1,0 +1,97 @@
+"""The JSON files scripts read: violations.json, people.json and summary.json.
+
+Field names are the internal English ones whatever ``--lang`` says. ``VERSION``
+(in summary.json) changes only when a field is removed or changes meaning;
+new fields may appear at any time.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..rules import CATEGORIES
+from .data import ReportData, quality_lines, yuan
+from .safe import atomic_path
+
+VERSION = 2      # 2: penalty is an object when priced; people.json; summary has people, fine_yuan, by_department
+
+#: the charge fields each violation's ``penalty.charges`` lists
+CHARGE_FIELDS = ("role", "person_id", "person_name", "department", "fine_yuan", "points", "discretionary",
+                 "action", "occurrence", "waived", "basis")
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with JSON values: NA as null, numpy scalars as Python ones."""
+    df = df.astype(object)
+    return df.where(pd.notna(df), None).to_dict(orient="records")
+
+
+def _penalties(data: ReportData) -> pd.Series:
+    """Each finding's penalty: null when not priced, else totals and the charges behind them."""
+    f = data.findings
+    if not data.priced:
+        return pd.Series([None] * len(f), index=f.index, dtype=object)
+    ch = data.charges.assign(fine_yuan=yuan(data.charges["fine_fen"]))
+    cols = [c for c in CHARGE_FIELDS if c in ch]
+    lists = {fp: _records(g[cols]) for fp, g in ch.groupby("fingerprint", sort=False)}
+    return pd.Series([{"fine_yuan": None if pd.isna(fen) else int(fen) / 100,
+                       "points": None if pd.isna(pts) else int(pts), "charges": lists.get(fp, [])}
+                      for fp, fen, pts in zip(f["fingerprint"], f["fine_fen"], f["points"])],
+                     index=f.index, dtype=object)
+
+
+def violations(data: ReportData) -> list[dict]:
+    """One item per finding: who, where, when (ISO 8601 with offset), which clause, the evidence, the penalty."""
+    f = data.findings
+    time = f["time"].map(lambda t: t.isoformat() if pd.notna(t) else None).astype(object)
+    df = pd.DataFrame({
+        "fingerprint": f["fingerprint"], "rule": f["rule"], "category": f["category"],
+        "severity": f["severity"].astype(str), "group": f["group_name"], "group_id": f["group_id"],
+        "person_id": f["person_id"], "person_name": f["person_name"], "department": f["department"],
+        "responsible_id": f["responsible_id"], "responsible_name": f["responsible_name"],
+        "time": time, "date": f["date"].dt.strftime("%Y-%m-%d"), "clause": f["clause"], "message": f["message"],
+        "evidence": f["evidence"], "calendar_note": f["calendar_note"]})
+    items = _records(df)
+    for item, pen in zip(items, _penalties(data)):
+        item["penalty"] = pen
+    return items
+
+
+def people(data: ReportData) -> list[dict]:
+    """One item per person: id (null when unresolved), name, department, counts, fine in 元, points, actions, grade."""
+    p = data.people
+    df = pd.DataFrame({"person_id": p["person_id"], "name": p["name"], "department": p["department"],
+                       "findings": p["findings"], "fine_yuan": yuan(p["fine_fen"]), "points": p["points"],
+                       "actions": p["actions"], "grade": p["grade"]})
+    items = _records(df)
+    cats = _records(p.reindex(columns=list(CATEGORIES), fill_value=0))
+    for item, by in zip(items, cats):
+        item["by_category"] = by
+    return items
+
+
+def summary(data: ReportData) -> dict:
+    f = data.findings
+    return {"version": VERSION, "period": data.period, "start": str(data.start), "end": str(data.end),
+            "policy": data.policy_title, "scope": data.scope, "messages": data.messages, "groups": data.chat_groups,
+            "findings": len(f), "people": len(data.people),
+            "fine_yuan": float(yuan(f["fine_fen"]).sum()) if data.priced else None,
+            "by_category": {c: int((f["category"] == c).sum()) for c in CATEGORIES},
+            "by_severity": {str(k): int(v) for k, v in f["severity"].value_counts(sort=False).items()},
+            "by_department": {str(k): int(v) for k, v in f["department"].value_counts().items()},
+            "data_quality": quality_lines(data)}
+
+
+def write_json(doc, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def write(data: ReportData, out_dir: Path, suffix: str = "") -> list[Path]:
+    out_dir = Path(out_dir)
+    return [write_json(violations(data), out_dir / f"violations{suffix}.json"),
+            write_json(people(data), out_dir / f"people{suffix}.json"),
+            write_json(summary(data), out_dir / f"summary{suffix}.json")]
