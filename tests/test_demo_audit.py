@@ -61,6 +61,19 @@ def test_demo_audit_finds_exactly_the_planted_cases(tmp_path):
         ("NOT002", "澤東华南客户项目群", "ZD1014"), ("NOT002", "羽毛球小分队", "ZD1014"),
     }
     csv = pd.read_csv(tmp_path / "findings-2026-10.csv", encoding="utf-8-sig", dtype=str)
-    assert len(csv) == len(violations) == 39 and csv.columns[0] == "fingerprint"
+    assert len(csv) == len(violations) == 39 and csv.columns[0] == "编号"        # --lang zh is the default
     assert len({v["fingerprint"] for v in violations}) == len(violations)
     assert (tmp_path / "findings-2026-10.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_demo_audit_writes_every_report_and_per_department_files(tmp_path):
+    res = CliRunner().invoke(app, [
+        "audit", str(DEMO / "chats"), "--members", str(DEMO / "members.csv"), "--roster", str(DEMO / "roster.csv"),
+        "--groups", str(DEMO / "groups.csv"), "--policy", str(DEMO / "policy.yaml"), "--period", "2026-10",
+        "--out", str(tmp_path), "--split-by", "department", "--lang", "en", "--quiet"])
+    assert res.exit_code == 0, res.output
+    for name in ("audit-2026-10.xlsx", "audit-2026-10.html", "findings-2026-10.csv", "people-2026-10.csv",
+                 "violations.json", "people.json", "summary.json"):
+        assert (tmp_path / name).is_file(), name
+    sales = pd.read_csv(next((tmp_path / "departments" / "销售部").glob("people-*.csv")), encoding="utf-8-sig")
+    assert set(sales["Department"]) == {"销售部"}

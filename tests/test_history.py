@@ -10,7 +10,7 @@ from grpaudit.cli.history_cmds import history_command, waive_command
 from grpaudit.findings import concat
 from grpaudit.history import History, HistoryLocked
 from grpaudit.penalties import price
-from grpaudit.reports.tabular_out import fingerprints
+from grpaudit.findings import fingerprints
 
 from .test_penalties import POLICY_002, ROSTER, finding
 

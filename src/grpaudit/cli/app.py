@@ -156,26 +156,40 @@ def audit(paths: Paths,
           quiet: Annotated[bool, typer.Option("--quiet", help="Print only errors.")] = False,
           history: HistoryOpt = None,
           no_history: Annotated[bool, typer.Option("--no-history", help="Do not read or write the audit history.")] = False,
-          format: FormatOpt = None, tz: TzOpt = model.DEFAULT_TZ, me: MeOpt = None, map: MapOpt = None):
+          format: Annotated[Optional[str], typer.Option(
+              "--format", help="Report formats to write, comma-separated: xlsx,csv,json,html (default all).")] = None,
+          lang: Annotated[str, typer.Option("--lang", help="Report headers: zh or en.")] = "zh",
+          split_by: Annotated[Optional[str], typer.Option(
+              "--split-by", help="Also write one set of files per department (department).")] = None,
+          input_format: Annotated[Optional[str], typer.Option(
+              "--input-format", help=f"Force a chat export format: {', '.join(READERS)}.")] = None,
+          tz: TzOpt = model.DEFAULT_TZ, me: MeOpt = None, map: MapOpt = None):
     """Audit exports against a policy for a period; print a summary and write reports."""
-    from ..audit import PeriodError, parse_period, period_label, run, settle
+    from ..audit import PeriodError, parse_period, run, settle
     from ..history import HistoryError
     from ..dataset import load
     from ..findings import SEVERITIES
     from ..policy import load_policy
-    from ..reports.tabular_out import JSON_VERSION, violations, write_csv, write_json
-    from ..reports.terminal import data_quality_lines, render
+    from ..reports import FORMATS, build, write_all
+    from ..reports.terminal import listing, summary
 
     if fail_on and fail_on not in SEVERITIES:
         raise UsageError(f"--fail-on {fail_on!r}: expected one of {', '.join(SEVERITIES)}")
-    if format and format not in READERS:
-        raise UsageError(f"--format {format!r}: known formats are {', '.join(READERS)}")
+    if input_format and input_format not in READERS:
+        raise UsageError(f"--input-format {input_format!r}: known formats are {', '.join(READERS)}")
+    formats = [f.strip() for f in (format or ",".join(FORMATS)).split(",") if f.strip()]
+    if unknown := [f for f in formats if f not in FORMATS]:
+        raise UsageError(f"--format {','.join(unknown)}: report formats are {', '.join(FORMATS)}")
+    if lang not in ("zh", "en"):
+        raise UsageError(f"--lang {lang!r}: expected zh or en")
+    if split_by not in (None, "department"):
+        raise UsageError(f"--split-by {split_by!r}: only 'department' is supported")
     try:
         start, end = parse_period(period, since, until)
     except PeriodError as exc:
         raise UsageError(str(exc)) from None
     pol = load_policy(policy)                    # PolicyError: exit 2, before any input is read
-    ds = load(paths, members=members or [], roster=roster or [], groups=groups or [], fmt=format,
+    ds = load(paths, members=members or [], roster=roster or [], groups=groups or [], fmt=input_format,
               tz=tz, me=me, mapping=_mapping(map))
     if ds.errors:
         for f in ds.errors:
@@ -192,17 +206,13 @@ def audit(paths: Paths,
                         [Path(f.path) for f in ds.files] + [policy])
     except HistoryError as exc:
         raise UsageError(str(exc)) from None
+    data = build(res, priced, lang)
     if not quiet:
-        render(res, out_console())
+        con = out_console()
+        summary(data, con)
+        listing(data, con)
     if out:
-        label = period_label(start, end)
-        write_csv(res.findings, out / f"findings-{label}.csv")
-        write_json(violations(res.findings), out / "violations.json")
-        write_json({"version": JSON_VERSION, "period": label, "start": str(start), "end": str(end),
-                    "policy": str(policy), "findings": len(res.findings),
-                    "by_category": res.findings["category"].value_counts().to_dict(),
-                    "by_severity": res.findings["severity"].astype(str).value_counts().to_dict(),
-                    "data_quality": data_quality_lines(res)}, out / "summary.json")
+        write_all(data, out, formats, split_by)
     if fail_on and bool((res.findings["severity"] >= fail_on).any()):
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_OK)
