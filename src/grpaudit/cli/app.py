@@ -6,6 +6,7 @@ Exit codes (one place decides them, see ``main``):
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -24,6 +25,13 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Compliance auditor for work group chats (WeChat, WeCom, QQ, DingTalk).")
 err = Console(stderr=True)
+
+
+def progress(quiet: bool):
+    """A spinner per step on a terminal; nothing in cron, pipes or with --quiet."""
+    if quiet or not sys.stderr.isatty():
+        return lambda _what: contextlib.nullcontext()
+    return lambda what: err.status(what)
 
 
 def out_console() -> Console:
@@ -189,8 +197,10 @@ def audit(paths: Paths,
     except PeriodError as exc:
         raise UsageError(str(exc)) from None
     pol = load_policy(policy)                    # PolicyError: exit 2, before any input is read
-    ds = load(paths, members=members or [], roster=roster or [], groups=groups or [], fmt=input_format,
-              tz=tz, me=me, mapping=_mapping(map))
+    step = progress(quiet)
+    with step("Reading exports…"):
+        ds = load(paths, members=members or [], roster=roster or [], groups=groups or [], fmt=input_format,
+                  tz=tz, me=me, mapping=_mapping(map))
     if ds.errors:
         for f in ds.errors:
             err.print(f"[red]error[/red]: {f.error}", highlight=False)
@@ -200,10 +210,12 @@ def audit(paths: Paths,
         for path, s in broken:
             err.print(f"[red]error[/red]: {path}:{s.line}: {s.reason}", highlight=False)
         raise typer.Exit(EXIT_INPUT)
-    res = run(ds, pol, start, end)
+    with step(f"Checking {len(ds.messages):,} messages…"):
+        res = run(ds, pol, start, end)
     try:
-        priced = settle(res, None if no_history else (history or DEFAULT_HISTORY),
-                        [Path(f.path) for f in ds.files] + [policy])
+        with step("Pricing and recording…"):
+            priced = settle(res, None if no_history else (history or DEFAULT_HISTORY),
+                            [Path(f.path) for f in ds.files] + [policy])
     except HistoryError as exc:
         raise UsageError(str(exc)) from None
     data = build(res, priced, lang)
@@ -212,7 +224,8 @@ def audit(paths: Paths,
         summary(data, con)
         listing(data, con)
     if out:
-        write_all(data, out, formats, split_by)
+        with step("Writing reports…"):
+            write_all(data, out, formats, split_by)
     if fail_on and bool((res.findings["severity"] >= fail_on).any()):
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_OK)
