@@ -77,3 +77,24 @@ def test_demo_audit_writes_every_report_and_per_department_files(tmp_path):
         assert (tmp_path / name).is_file(), name
     sales = pd.read_csv(next((tmp_path / "departments" / "销售部").glob("people-*.csv")), encoding="utf-8-sig")
     assert set(sales["Department"]) == {"销售部"}
+
+
+def test_demo_money_follows_the_demo_schedule(tmp_path):
+    """sample_exports/policy.yaml charges 001's amounts; each figure below is worked out by hand."""
+    res = CliRunner().invoke(app, [
+        "audit", str(DEMO / "chats"), "--members", str(DEMO / "members.csv"), "--roster", str(DEMO / "roster.csv"),
+        "--groups", str(DEMO / "groups.csv"), "--policy", str(DEMO / "policy.yaml"), "--period", "2026-10",
+        "--out", str(tmp_path), "--format", "json", "--quiet"])
+    assert res.exit_code == 0, res.output
+    people = {p["person_id"]: p for p in json.loads((tmp_path / "people.json").read_text(encoding="utf-8"))
+              if p["person_id"]}
+    # 陈静 is responsible for the company group: 3 wrong nicknames × 10 元 + 吴昊 not removed 20 元
+    assert people["ZD1002"]["fine_yuan"] == 50
+    # 谢刚: 陈师傅 in the warehouse group 20 元 + the holiday duty group not dissolved 30 元 (at least)
+    assert people["ZD1026"]["fine_yuan"] == 50
+    # 王磊: 3 wrong nicknames in his sales group × 10 元; 3 late replies as a manager × 3 points
+    assert (people["ZD1003"]["fine_yuan"], people["ZD1003"]["points"]) == (30, 9)
+    # a member with a wrong nickname pays 20 元 (高远 also has late-night posts: reminders only)
+    assert people["ZD1021"]["fine_yuan"] == 20
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["fine_yuan"] == 390

@@ -112,6 +112,10 @@ def _charge_rule(sub: pd.DataFrame, penalty, counts: pd.DataFrame, managers: set
     return pd.concat(frames, ignore_index=True) if frames else _empty_charges()
 
 
+#: who a responsible person's charge names when the group has none on record
+NO_RESPONSIBLE = "（无登记的群负责人）"
+
+
 def _rows(rows: pd.DataFrame, occurrence: pd.Series, charge: Charge, penalty) -> list[pd.DataFrame]:
     """Up to two frames: the offender's charge and the responsible person's."""
     action = "; ".join(ACTIONS[a] for a in charge.action)
@@ -122,11 +126,16 @@ def _rows(rows: pd.DataFrame, occurrence: pd.Series, charge: Charge, penalty) ->
         if not (fen or points or has_note):
             continue
         waived = rows["waived"].to_numpy()
+        ids = rows[f"{who}_id"].astype(object)
+        names = rows[f"{who}_name"].astype(object)
+        if role == "responsible":
+            # A group with no responsible person on record (unregistered, or the
+            # registry names nobody) still owes the charge: say so, never "None".
+            names = names.where(names.notna() | ids.notna(), NO_RESPONSIBLE)
         out.append(pd.DataFrame({
             "fingerprint": rows["fingerprint"].to_numpy(), "rule": rows["rule"].to_numpy(),
             "category": rows["category"].to_numpy(), "role": role,
-            "person_id": rows[f"{who}_id"].astype(object).to_numpy(),
-            "person_name": rows[f"{who}_name"].astype(object).to_numpy(),
+            "person_id": ids.to_numpy(), "person_name": names.to_numpy(),
             # a waived finding costs nothing and orders nothing
             "fine_fen": np.where(waived, 0, fen or 0).astype("int64"),
             "points": np.where(waived, 0, points or 0).astype("int64"),
