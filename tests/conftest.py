@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -20,3 +21,12 @@ def samples() -> Path:
 def _private_history(tmp_path, monkeypatch):
     """Each test's audits get their own history file, never the working directory's."""
     monkeypatch.setenv("GRPAUDIT_HISTORY", str(tmp_path / "history.sqlite"))
+
+
+# CI runs the same examples every time (a red build must be reproducible);
+# locally hypothesis keeps exploring new ones.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

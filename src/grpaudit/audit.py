@@ -19,6 +19,7 @@ from .history import History, file_hash
 from .penalties import Priced, price
 from .policy import Policy
 from .rules import AuditContext, run_rules
+from .rules.reply_record import empty_record, enabled as reply_enabled, reply_record
 
 
 class PeriodError(ValueError):
@@ -64,6 +65,9 @@ class AuditResult:
     dataset: Dataset
     #: calendar doubts and other things the report's data-quality section shows
     warnings: list[str] = field(default_factory=list)
+    #: per person the reply rules obliged: questions owed, answered in time or late, unanswered, median
+    #: reply minutes (``rules.reply_record``); empty when no reply rule is enabled
+    reply_record: pd.DataFrame = field(default_factory=empty_record)
 
 
 def run(ds: Dataset, policy: Policy, start: dt.date, end: dt.date) -> AuditResult:
@@ -74,11 +78,14 @@ def run(ds: Dataset, policy: Policy, start: dt.date, end: dt.date) -> AuditResul
     # when no rule happens to ask about one of its days.
     ctx.calendar.is_workday(pd.Series(pd.date_range(start, end, freq="D")))
     findings = run_rules(ctx)
+    # after the rules: the record reads the pairs they judged (cached on ctx), so the two agree
+    record = reply_record(ctx) if reply_enabled(ctx) else empty_record()
     day = findings["date"]
     inside = day.isna() | ((day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end)))
     findings = findings[inside.to_numpy()].reset_index(drop=True)
     return AuditResult(findings=findings[FINDINGS.names], start=start, end=end, policy=policy, dataset=ds,
-                       warnings=list(ctx.calendar.warnings) + list(ds.notes) + _input_gaps(ds, policy, start, end))
+                       warnings=list(ctx.calendar.warnings) + list(ds.notes) + _input_gaps(ds, policy, start, end),
+                       reply_record=record)
 
 
 def _input_gaps(ds: Dataset, policy: Policy, start: dt.date, end: dt.date) -> list[str]:
@@ -105,9 +112,10 @@ def settle(res: AuditResult, history_path: Path | None, inputs: list[Path]) -> P
     the history as it was, and a second audit on the same file waits for it.
     """
     if history_path is None:
-        return price(res.findings, res.policy, None, res.dataset.roster)
+        return price(res.findings, res.policy, None, res.dataset.roster, reply_record=res.reply_record)
     with History(history_path).session() as s:
-        priced = price(res.findings, res.policy, s.earlier_counts(res.start), res.dataset.roster, s.waived())
+        priced = price(res.findings, res.policy, s.earlier_counts(res.start), res.dataset.roster, s.waived(),
+                       reply_record=res.reply_record)
         s.record(res.findings, res.start, res.end, policy_hash=file_hash(res.policy.path),
                  inputs={str(p): file_hash(p) for p in inputs})
     return priced

@@ -14,8 +14,10 @@
     one row per person with a finding or a charge: findings, waived,
     ``findings_<category>`` columns, fine_fen (after the monthly cap),
     fine_uncapped_fen, points, actions, discretionary, reply_breaches (REP
-    findings against them), score, grade, warnings (cap applied, monthly
-    deductions past the policy's share of pay: surfaced, not decided).
+    findings against them; with a ``reply_record``, its questions_owed,
+    answered_in_time, answered_late, unanswered and median_reply_minutes
+    follow), score, grade, warnings (cap applied, monthly deductions past
+    the policy's share of pay: surfaced, not decided).
 ``groups`` / ``departments``
     findings, waived, fine_fen and a compliance score (see ``docs/policy.md``,
     "Grades").
@@ -26,7 +28,7 @@ towards escalation.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -48,6 +50,8 @@ class Priced:
     people: pd.DataFrame
     groups: pd.DataFrame
     departments: pd.DataFrame
+    #: sentences for the data-quality section: charges that had nobody to charge
+    notes: list[str] = field(default_factory=list)
 
 
 def yuan(fen: int) -> str:
@@ -66,10 +70,12 @@ def empty_counts() -> pd.DataFrame:
 
 
 def price(findings: pd.DataFrame, policy: Policy, history_counts: pd.DataFrame | None,
-          roster: pd.DataFrame, waived: frozenset[str] | set[str] = frozenset()) -> Priced:
+          roster: pd.DataFrame, waived: frozenset[str] | set[str] = frozenset(),
+          reply_record: pd.DataFrame | None = None) -> Priced:
     """Price ``findings`` with ``policy``'s penalties; ``history_counts`` (see ``COUNT_COLUMNS``,
     from ``history.Session.earlier_counts``) carries repeats from earlier audits; ``waived`` holds
-    fingerprints that cost nothing."""
+    fingerprints that cost nothing; ``reply_record`` (``rules.reply_record``) adds each person's
+    reply-time record to ``people``."""
     counts = empty_counts() if history_counts is None else history_counts
     fps = fingerprints(findings) if len(findings) else pd.Series([], dtype=object)
     f = findings.assign(fingerprint=fps.to_numpy(), waived=fps.isin(set(waived)).to_numpy(),
@@ -81,9 +87,26 @@ def price(findings: pd.DataFrame, policy: Policy, history_counts: pd.DataFrame |
     charges = pd.concat(frames, ignore_index=True) if frames else _empty_charges()
     charges["department"] = charges["person_id"].map(dept).astype(object)
     charges = charges[list(CHARGE_COLUMNS)]
-    people = _people(f, charges, policy, dept)
+    people = with_reply_record(_people(f, charges, policy, dept), reply_record, after="reply_breaches")
     return Priced(charges=charges, people=people, groups=_groups(f, charges, policy),
-                  departments=_departments(people, roster, policy))
+                  departments=_departments(people, roster, policy), notes=_unassigned(f, policy))
+
+
+def _unassigned(f: pd.DataFrame, policy: Policy) -> list[str]:
+    """Joint-liability charges that name nobody: said in the report, not dropped in silence."""
+    out = []
+    for code, rs in policy.rules.items():
+        p = rs.penalty
+        if p is None:
+            continue
+        charges = [p, *p.ladder, *([p.managers] if p.managers else [])]
+        if not any(getattr(c, "responsible", None) or getattr(c, "responsible_points", None) for c in charges):
+            continue
+        rows = f[(f["rule"] == code) & ~f["waived"] & f["responsible_id"].isna() & f["responsible_name"].isna()]
+        if len(rows):
+            out.append(f"{code}: {len(rows)} finding(s) carry a responsible-person charge but name no responsible "
+                       f"person (the group has none on record, or the lapse is their own); not charged")
+    return out
 
 
 def _empty_charges() -> pd.DataFrame:
@@ -112,10 +135,6 @@ def _charge_rule(sub: pd.DataFrame, penalty, counts: pd.DataFrame, managers: set
     return pd.concat(frames, ignore_index=True) if frames else _empty_charges()
 
 
-#: who a responsible person's charge names when the group has none on record
-NO_RESPONSIBLE = "（无登记的群负责人）"
-
-
 def _rows(rows: pd.DataFrame, occurrence: pd.Series, charge: Charge, penalty) -> list[pd.DataFrame]:
     """Up to two frames: the offender's charge and the responsible person's."""
     action = "; ".join(ACTIONS[a] for a in charge.action)
@@ -125,13 +144,16 @@ def _rows(rows: pd.DataFrame, occurrence: pd.Series, charge: Charge, penalty) ->
         has_note = role == "offender" and (action or charge.discretionary)
         if not (fen or points or has_note):
             continue
+        if role == "responsible":
+            # Joint liability needs someone to charge: a rule leaves the responsible person empty
+            # when the lapse is their own (001 第十七条 charges them for *others'* names) or the
+            # group has none on record (which LIF001/MEM005 report).
+            rows = rows[(rows["responsible_id"].notna() | rows["responsible_name"].notna()).to_numpy(dtype=bool)]
+            if rows.empty:
+                continue
         waived = rows["waived"].to_numpy()
         ids = rows[f"{who}_id"].astype(object)
         names = rows[f"{who}_name"].astype(object)
-        if role == "responsible":
-            # A group with no responsible person on record (unregistered, or the
-            # registry names nobody) still owes the charge: say so, never "None".
-            names = names.where(names.notna() | ids.notna(), NO_RESPONSIBLE)
         out.append(pd.DataFrame({
             "fingerprint": rows["fingerprint"].to_numpy(), "rule": rows["rule"].to_numpy(),
             "category": rows["category"].to_numpy(), "role": role,
@@ -141,7 +163,7 @@ def _rows(rows: pd.DataFrame, occurrence: pd.Series, charge: Charge, penalty) ->
             "points": np.where(waived, 0, points or 0).astype("int64"),
             "discretionary": None if not charge.discretionary or role != "offender" else charge.discretionary,
             "action": np.where(waived, "", action if role == "offender" else ""),
-            "occurrence": occurrence.to_numpy(), "waived": waived, "basis": penalty.basis,
+            "occurrence": occurrence.loc[rows.index].to_numpy(), "waived": waived, "basis": penalty.basis,
             "at_least": penalty.at_least, "group_id": rows["group_id"].astype(object).to_numpy(),
             "group_name": rows["group_name"].astype(object).to_numpy(), "date": rows["date"].to_numpy()}))
     return out
@@ -192,6 +214,23 @@ def _people(f: pd.DataFrame, charges: pd.DataFrame, policy: Policy, dept: pd.Ser
     people["grade"] = _grade(people["score"], policy)
     return people.reset_index().sort_values(["fine_fen", "findings", "name"], ascending=[False, False, True],
                                             ignore_index=True)
+
+
+def with_reply_record(people: pd.DataFrame, record: pd.DataFrame | None, after: str) -> pd.DataFrame:
+    """``people`` with the reply-time record's columns inserted after column ``after``, matched on
+    person_id: counts 0 and minutes NA for people nobody had to answer. Unchanged without a record
+    (None or empty: no reply rule ran, or it obliged nobody)."""
+    if record is None or record.empty:
+        return people
+    rec = record.set_index("person_id")
+    ids = people["person_id"].astype(object)
+    at = people.columns.get_loc(after) + 1 if after in people else len(people.columns)
+    out = people.copy()
+    for i, c in enumerate(rec.columns):
+        col = ids.map(rec[c])
+        col = col.astype("Float64") if rec[c].dtype == "Float64" else col.fillna(0).astype("int64")
+        out.insert(at + i, c, col)
+    return out
 
 
 def _joined(c: pd.DataFrame, column: str) -> pd.Series:

@@ -5,11 +5,13 @@ from zoneinfo import ZoneInfo
 
 import gen_qq_txt
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from grpaudit.ingest import qq_txt
 from grpaudit.ingest.source import Source
+
+from .helpers import valid_utf8
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -71,6 +73,8 @@ def records(draw) -> dict:
 def test_render_then_read_gives_the_records_back(recs, form, newline, encoding):
     twelve_hour, sep = form
     data = gen_qq_txt.render(recs, twelve_hour=twelve_hour, ampm_sep=sep, newline=newline, encoding=encoding)
+    # GB18030 bytes that are also valid UTF-8 read as UTF-8 by rule: not a round trip
+    assume(encoding != "gb18030" or not valid_utf8(data))
     res = qq_txt.read(Source("roundtrip.txt", data=data))
     assert res.skipped == [] and res.warnings == []
 

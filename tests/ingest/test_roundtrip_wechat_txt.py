@@ -4,11 +4,13 @@ from zoneinfo import ZoneInfo
 
 import gen_wechat_txt
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from grpaudit.ingest import Source
 from grpaudit.ingest import wechat_txt
+
+from .helpers import valid_utf8
 
 CHARS = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"))
 NAME = st.text(CHARS, min_size=1, max_size=10).map(str.strip).filter(
@@ -59,6 +61,8 @@ def test_records_read_back_unchanged(records, encoding, crlf):
         raw = data.encode(encoding)
     except UnicodeEncodeError:      # GB18030 covers all of Unicode, but keep the test honest
         raw = data.encode("utf-8")
+    # GB18030 bytes that are also valid UTF-8 (a lone 图片 is) read as UTF-8 by rule: not a round trip
+    assume(encoding != "gb18030" or not valid_utf8(raw))
     res = wechat_txt.read(Source("chat.txt", data=raw))
     msgs = [r for r in records if r["kind"] != "system"]
     m = res.messages

@@ -44,3 +44,12 @@ def test_empty_file_is_an_error(tmp_path):
     p.write_bytes(b"")
     with pytest.raises(InputError, match="empty"):
         detect(Source(p))
+
+
+def test_bytes_valid_as_both_utf8_and_gbk_read_as_utf8(tmp_path):
+    # 图片 in GBK is CD BC C6 AC, which is also valid UTF-8 ("ͼƬ"): such a file is
+    # ambiguous by nature; the rule is "valid UTF-8 is UTF-8", the same every time.
+    p = tmp_path / "chat.txt"
+    p.write_bytes("[图片]".encode("gb18030"))
+    assert Source(p).encoding == "utf-8"
+

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from ..audit import AuditResult, period_label
+from ..penalties import with_reply_record
 from ..rules import CATEGORIES
 from ..findings import fingerprints
 
@@ -23,6 +24,8 @@ FINDING_COLUMNS = ("fingerprint", "rule", "category", "severity", "group_id", "g
                    "person_name", "department", "responsible_id", "responsible_name", "time", "date", "clause",
                    "message", "evidence", "calendar_note", "source_file", "source_line")
 PENALTY_COLUMNS = ("fine_fen", "points")
+#: people columns; the reply-time record's (``AuditResult.reply_record``) follow "reply" when the audit has
+#: one (priced, the penalty engine's people table, which replaces this one, carries them)
 PEOPLE_COLUMNS = ("person_id", "name", "department", "findings", *CATEGORIES, "fine_fen", "points", "actions", "grade")
 GROUP_COLUMNS = ("group_id", "group_name", "group_class", "findings", "people", *CATEGORIES, "fine_fen", "points")
 DEPARTMENT_COLUMNS = ("department", "people", "findings", *CATEGORIES, "fine_fen", "points")
@@ -33,7 +36,7 @@ MANUAL_COLUMNS = ("clause", "text", "checked", "notes")
 @dataclass
 class ReportData:
     findings: pd.DataFrame          # FINDING_COLUMNS (+ PENALTY_COLUMNS when priced)
-    people: pd.DataFrame            # PEOPLE_COLUMNS
+    people: pd.DataFrame            # PEOPLE_COLUMNS (+ the reply-time record's)
     groups: pd.DataFrame            # GROUP_COLUMNS
     departments: pd.DataFrame       # DEPARTMENT_COLUMNS
     quality: pd.DataFrame           # QUALITY_COLUMNS: one row per skipped record, identity or warning
@@ -70,8 +73,9 @@ def build(res: AuditResult, priced=None, lang: str = "zh") -> ReportData:
     charges = getattr(priced, "charges", None)
     findings = _with_penalties(findings[list(FINDING_COLUMNS)], charges)
     data = ReportData(
-        findings=findings, people=_people(findings, charges), groups=_groups(findings, charges),
-        departments=_departments(findings, charges), quality=quality(res), manual=manual(res.policy),
+        findings=findings, people=with_reply_record(_people(findings, charges), res.reply_record, after="reply"),
+        groups=_groups(findings, charges),
+        departments=_departments(findings, charges), quality=quality(res, getattr(priced, "notes", ())), manual=manual(res.policy),
         start=res.start, end=res.end, policy_title=res.policy.title or str(res.policy.path), lang=lang,
         charges=charges, messages=len(ds.messages), chat_groups=int(ds.messages["group_id"].nunique()))
     # The penalty engine's own summaries (grades, actions) replace the counted ones when present.
@@ -178,10 +182,10 @@ def _departments(findings: pd.DataFrame, charges: pd.DataFrame | None) -> pd.Dat
     return _finish(df, DEPARTMENT_COLUMNS, money, df.index)
 
 
-def quality(res: AuditResult) -> pd.DataFrame:
-    """Data quality as rows: skipped and suspect records, unresolved identities, calendar and other warnings."""
+def quality(res: AuditResult, pricing_notes=()) -> pd.DataFrame:
+    """Data quality as rows: skipped and suspect records, unresolved identities, calendar, pricing and other warnings."""
     ds = res.dataset
-    rows = [("warning", None, None, "warning", w) for w in res.warnings]
+    rows = [("warning", None, None, "warning", w) for w in [*res.warnings, *pricing_notes]]
     for f in ds.files:
         if f.error:
             rows.append(("file", f.path, None, "error", f.error))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..rules import CATEGORIES
+from ..rules.reply_record import RECORD_COLUMNS
 from .data import ReportData, quality_lines, yuan
 from .safe import atomic_path
 
@@ -60,13 +61,18 @@ def violations(data: ReportData) -> list[dict]:
 
 
 def people(data: ReportData) -> list[dict]:
-    """One item per person: id (null when unresolved), name, department, counts, fine in 元, points, actions, grade."""
+    """One item per person: id (null when unresolved), name, department, counts, fine in 元, points, actions,
+    grade, and the reply-time record (questions_owed … median_reply_minutes) when the audit has one."""
     p = data.people
     df = pd.DataFrame({"person_id": p["person_id"], "name": p["name"], "department": p["department"],
                        "findings": p["findings"], "fine_yuan": yuan(p["fine_fen"]), "points": p["points"],
                        "actions": p["actions"], "grade": p["grade"]})
+    record = [c for c in RECORD_COLUMNS[1:] if c in p]
+    df[record] = p[record]
     items = _records(df)
-    cats = _records(p.reindex(columns=list(CATEGORIES), fill_value=0))
+    # priced, the penalty engine names the category counts findings_<category>
+    by_cat = p.rename(columns=lambda c: c.removeprefix("findings_"))
+    cats = _records(by_cat.reindex(columns=list(CATEGORIES), fill_value=0))
     for item, by in zip(items, cats):
         item["by_category"] = by
     return items

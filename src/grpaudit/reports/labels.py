@@ -26,6 +26,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "groups": ("涉及群数", "Groups"), "role": ("责任类型", "Role"), "discretionary": ("酌情处理", "Discretionary"),
     "action": ("处理措施", "Action"), "occurrence": ("第几次", "Occurrence"), "waived": ("已豁免", "Waived"),
     "basis": ("依据", "Basis"),
+    # the reply-time record (rules.reply_record)
+    "reply_breaches": ("回复超时数", "Reply breaches"), "questions_owed": ("应回复数", "Questions owed"),
+    "answered_in_time": ("按时回复", "Answered in time"), "answered_late": ("超时回复", "Answered late"),
+    "unanswered": ("未回复", "Unanswered"),
+    "median_reply_minutes": ("回复用时中位数（分钟）", "Median reply (minutes)"),
     # data quality and the manual checklist
     "kind": ("类型", "Kind"), "file": ("文件", "File"), "line": ("行号", "Line"), "level": ("级别", "Level"),
     "detail": ("说明", "Detail"), "text": ("检查内容", "What to check"), "checked": ("已检查", "Checked"),

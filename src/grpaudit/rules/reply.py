@@ -26,7 +26,8 @@ A pair whose deadline falls after the data's last message and has no answer
 is not judged: the data cannot show whether it came. The same person failing
 the same asker again before the first deadline (a follow-up, a reminder) is
 one breach, the first; a person that several rules oblige for one message
-is reported by REP001–REP003, not again by REP004.
+is reported by REP001–REP003, not again by REP004. The judged pairs, breached
+or not, are kept per context (``judged``): ``reply_record`` counts them per person.
 """
 from __future__ import annotations
 
@@ -338,17 +339,25 @@ class _ReplyRule(Rule):
     def check(self, ctx: AuditContext) -> pd.DataFrame:
         frames = []
         for scope in ctx.scopes(self.code):
+            s, d = self.judged(ctx, scope)
+            d = d[d["breach"].to_numpy(bool)]
+            if len(d):
+                frames.append(ctx.findings(self._rows(ctx, s, d, scope.options), self, scope))
+        return concat(frames, ctx.tz)
+
+    def judged(self, ctx: AuditContext, scope: Scope) -> tuple[_Shared, pd.DataFrame]:
+        """The shared pass and every pair this rule judges in ``scope`` (see ``_judge``), once per context:
+        the findings and the reply-time record (``reply_record``) read the same pairs."""
+        memo = context_memo(ctx)
+        key = ("reply-judged", self.code, scope.group_class)
+        if key not in memo:
             o = scope.options
             s = _shared(ctx, o)
             d = self._pairs(ctx, s, scope)
             if self.basis == "mention":
                 d = self._unclaimed(ctx, s, d)
-            if d.empty:
-                continue
-            d = _judge(ctx, s, d, o)
-            if len(d):
-                frames.append(ctx.findings(self._rows(ctx, s, d, o), self, scope))
-        return concat(frames, ctx.tz)
+            memo[key] = s, _judge(ctx, s, d, o)
+        return memo[key]
 
     def _pairs(self, ctx: AuditContext, s: _Shared, scope: Scope, basis: str | None = None) -> pd.DataFrame:
         """This basis's (message, person) pairs in the scope's groups, the period and the triggers."""
@@ -443,8 +452,13 @@ def _first_after(left: pd.DataFrame, right: pd.DataFrame, by: list[str]) -> np.n
 
 
 def _judge(ctx: AuditContext, s: _Shared, d: pd.DataFrame, o: ReplyOptions) -> pd.DataFrame:
-    """The breached pairs of ``d``, with qt, at (answer time, _NONE for none), apos (-1 for none),
-    answered_by ("person", "chain" or "other") and deadline (int64 ns)."""
+    """The judged pairs of ``d``, with qt, at (answer time, _NONE for none), apos (-1 for none),
+    answered_by ("person", "chain" or "other"), deadline (int64 ns) and breach (answered late or not
+    at all), sorted by qt and person. Follow-ups are dropped, and so are unanswered pairs still
+    within their deadline at the data's end."""
+    if d.empty:
+        return d.assign(**{c: pd.Series(dtype=np.int64) for c in ("g", "asker", "qt", "apos", "at", "deadline")},
+                        answered_by=pd.Series(dtype=object), breach=pd.Series(dtype=bool))
     qpos = d["qpos"].to_numpy()
     d = (d.assign(g=s.group[qpos], asker=s.who[qpos], qt=s.time[qpos]).sort_values("qt", kind="stable")
          .reset_index(drop=True))
@@ -486,8 +500,9 @@ def _judge(ctx: AuditContext, s: _Shared, d: pd.DataFrame, o: ReplyOptions) -> p
     same = (key == key.shift()).all(axis=1)
     follow = same & (d["qt"] < d["deadline"].shift()) & (d["at"] == d["at"].shift())
     d = d[~follow]
-    late = (d["at"] > d["deadline"]) & ((d["at"] != _NONE) | (d["deadline"] <= s.horizon))
-    return d[late].sort_values(["qt", "person"], kind="stable")
+    pending = (d["at"] == _NONE) & (d["deadline"] > s.horizon)
+    d = d[~pending].assign(breach=lambda x: x["at"] > x["deadline"])
+    return d.sort_values(["qt", "person"], kind="stable")
 
 
 class EmployeeQuestion(_ReplyRule):
