@@ -54,3 +54,14 @@ def attach_responsible(df: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
 def roster_names(ctx: AuditContext) -> pd.Series:
     """employee id → roster name."""
     return ctx.roster.set_index("employee_id")["name"]
+
+
+def person_keys(*parts: pd.DataFrame) -> pd.DataFrame:
+    """(group_id, key, person_id) rows whose key (a platform id or display name) names one person in its group.
+
+    Each part is a (group_id, <id or name column>, person_id) frame; a key seen
+    with two people in one group is dropped as ambiguous. Events name people by
+    id or display name only, and this is how rules map them back.
+    """
+    t = pd.concat([p.set_axis(["group_id", "key", "person_id"], axis=1) for p in parts]).dropna().drop_duplicates()
+    return t[~t.duplicated(["group_id", "key"], keep=False)]

@@ -10,7 +10,7 @@ from ..findings import concat
 from ..policy.schema import DisplayNameForm, GroupNameForm, RuleOptions, Separators, WorkDays
 from ..policy.templates import DEFAULT_SEPARATORS, NameTemplate, Vocabulary, matcher
 from .base import AuditContext, Rule, Scope
-from .common import attach_responsible, responsible_people
+from .common import attach_responsible, person_keys, responsible_people
 
 ROLES = ("owner", "admin", "responsible")
 
@@ -227,14 +227,8 @@ def _period_messages(ctx: AuditContext, scope: Scope) -> pd.DataFrame:
 
 
 def _keys(df: pd.DataFrame, col: str) -> pd.DataFrame:
-    """(group_id, key, person_id) from ``col`` of a table with person ids."""
-    return df[["group_id", col, "person_id"]].set_axis(["group_id", "key", "person_id"], axis=1)
-
-
-def _unique_keys(pairs: list[pd.DataFrame]) -> pd.DataFrame:
-    """The (group_id, key, person_id) rows whose key names one person in its group."""
-    pairs = pd.concat(pairs).dropna().drop_duplicates()
-    return pairs[~pairs.duplicated(["group_id", "key"], keep=False)]
+    """(group_id, ``col``, person_id) of a table with person ids, for ``person_keys``."""
+    return df[["group_id", col, "person_id"]]
 
 
 def _joined(ctx: AuditContext, scope: Scope, members: pd.DataFrame, messages: pd.DataFrame) -> pd.DataFrame:
@@ -244,8 +238,8 @@ def _joined(ctx: AuditContext, scope: Scope, members: pd.DataFrame, messages: pd
     matched to the ids and names the person used in that group.
     """
     listed = members.assign(day=_day(members["join_time"], ctx.tz))[_KEYS + ["day"]]
-    ids = _unique_keys([_keys(members, "member_id"), _keys(messages, "sender_id")])
-    names = _unique_keys([_keys(members, "display_name"), _keys(members, "nickname"), _keys(messages, "name")])
+    ids = person_keys(_keys(members, "member_id"), _keys(messages, "sender_id"))
+    names = person_keys(_keys(members, "display_name"), _keys(members, "nickname"), _keys(messages, "name"))
     ev = ctx.events[(ctx.events["event"] == "join") & ctx.events["group_id"].isin(scope.group_ids)
                     & ctx.events["time"].notna()]
     ev = ev.assign(day=_day(ev["time"], ctx.tz))

@@ -15,7 +15,7 @@ from ..findings import concat
 from ..policy.schema import Pattern, RuleOptions
 from ..policy.patterns import Regex
 from .base import AuditContext, Rule, Scope
-from .common import attach_responsible, responsible_people
+from .common import attach_responsible, person_keys, responsible_people
 from .messages import excerpt, local_time, named, period_messages, roster_name
 
 _NOTICE_START = r"^\s*(?:【\s*(?:通知|公告|通告)\s*】|\[(?:通知|公告)\]|(?:通知|公告)\s*[:：])"
@@ -135,13 +135,9 @@ def _people_keys(ctx: AuditContext, scope: Scope) -> tuple[pd.DataFrame, pd.Data
     msgs = ctx.messages[ctx.messages["group_id"].isin(scope.group_ids) & ctx.messages["person_id"].notna()]
     mem = ctx.members[ctx.members["group_id"].isin(scope.group_ids) & ctx.members["person_id"].notna()]
 
-    def unique(*parts):
-        t = pd.concat([p.set_axis(["group_id", "key", "person_id"], axis=1) for p in parts]).dropna()
-        t = t.drop_duplicates()
-        return t[~t.duplicated(["group_id", "key"], keep=False)]
-
-    ids = unique(msgs[["group_id", "sender_id", "person_id"]], mem[["group_id", "member_id", "person_id"]])
-    names = unique(msgs[["group_id", "sender_name", "person_id"]], mem[["group_id", "display_name", "person_id"]])
+    ids = person_keys(msgs[["group_id", "sender_id", "person_id"]], mem[["group_id", "member_id", "person_id"]])
+    names = person_keys(msgs[["group_id", "sender_name", "person_id"]],
+                        mem[["group_id", "display_name", "person_id"]])
     return ids, names
 
 

@@ -171,13 +171,13 @@ def classify(links: pd.DataFrame, allow: Iterable[str] = (), deny: Iterable[str]
              short_links: Iterable[str] = SHORT_LINK_SERVICES) -> pd.DataFrame:
     """``links`` (from ``extract``) with ``allowed``, ``denied``, ``short_link``
     and ``risky_file`` (the risky extension, else NA) added."""
-    allow_set, deny_set, short_set = _domain_set(allow), _domain_set(deny), _domain_set(short_links)
+    allow_set, deny_set = _domain_set(allow), _domain_set(deny)
     hosts = links["host"].fillna("")
     allow_level = hosts.map(lambda h: _most_specific(h, allow_set))
     deny_level = hosts.map(lambda h: _most_specific(h, deny_set))
     return links.assign(
         allowed=((allow_level > 0) & (allow_level >= deny_level)).astype(bool),
         denied=((deny_level > 0) & (deny_level > allow_level)).astype(bool),
-        short_link=hosts.map(lambda h: _most_specific(h, short_set) > 0).astype(bool),
+        short_link=in_domains(hosts, short_links),
         risky_file=risky_extension(links["path"]),
     )
