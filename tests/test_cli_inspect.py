@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from grpaudit.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "sample_exports"
+DEMO = ROOT / "tests" / "data" / "demo_month"   # the demo month frozen (sample_exports/ may grow)
 ARGS = [str(DEMO / "chats"), "--members", str(DEMO / "members.csv"), "--roster", str(DEMO / "roster.csv"),
         "--groups", str(DEMO / "groups.csv")]
 

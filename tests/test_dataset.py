@@ -9,7 +9,7 @@ from grpaudit import model
 from grpaudit.dataset import load
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "sample_exports"
+DEMO = ROOT / "tests" / "data" / "demo_month"   # the demo month frozen (sample_exports/ may grow)
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,10 @@ def test_demo_audit_finds_exactly_the_planted_cases(tmp_path):
         ("NAM002", "澤東研发部工作群", "ZD1019"),              # 何俊(硬件)
         ("NAM002", "智能仓储V3.2联调群", "ZD1018"),
         ("MEM001", "澤東科技全员工作群", "ZD1016"),            # 吴昊 left 10-16, still in on 10-31
+        ("MEM001", "澤東华南客户项目群", "ZD1016"),            # … and in the client project group he owns
+        ("MEM005", "澤東财务部工作群", None),                 # the registry names no 群负责人
+        ("MEM006", "澤東华南客户项目群", "ZD1016"),            # its owner has left
+        ("LIF003", "澤東华南客户项目群", "ZD1016"),            # its 群负责人 has left, nobody took over
         ("MEM003", "澤東仓储物流部工作群", "恒通物流陈师傅"),    # a driver, not an employee
         ("MEM004", "澤東研发部工作群", "ZD1011"),              # 刘洋 quit the R&D QQ group
         ("LIF001", "智能仓储V3.2联调群", "ZD1004"),            # exported, not registered
@@ -44,13 +48,21 @@ def test_demo_audit_finds_exactly_the_planted_cases(tmp_path):
         ("REP001", "澤東国庆值班临时群", "ZD1006"),
         ("REP002", "澤東管理层工作群", "ZD1005"),              # 钱芳 answers 周建国 after 37 minutes
         ("REP002", "澤東华南客户项目群", "ZD1006"),            # 彭勇 answers 王磊 after 38 minutes
+        ("REP003", "澤東科技全员工作群", "ZD1002"),            # 周建国's question, 陈静 answers after 67 minutes
+        ("REP003", "澤東华南客户项目群", "ZD1016"),            # the customer's question, the 群负责人 never answers
         # late-night posts (22:00-07:00), one per person per evening
         ("OFF001", "澤東科技全员工作群", "ZD1014"),
         ("OFF001", "澤東研发部工作群", "ZD1021"),
         ("OFF001", "澤東销售部工作群", "ZD1013"),
         ("OFF001", "澤東销售部工作群", "ZD1031"),
         ("OFF001", "智能仓储V3.2联调群", "ZD1021"),            # 12:15:08 AM on 10-13
+        # content
+        ("CON001", "澤東科技全员工作群", "ZD1037"),            # 砍一刀
+        ("CON003", "澤東科技全员工作群", "ZD1037"),            # … behind a t.cn short link
+        ("CON001", "澤東销售部工作群", "ZD1031"),              # 兼职日结
+        ("CON001", "澤東仓储物流部工作群", "ZD1026"),          # 脑残
         # personal data
+        ("PRI002", "澤東财务部工作群", "ZD1023"),              # a UnionPay card number
         ("PRI001", "澤東财务部工作群", "ZD1024"),              # an ID number (GB 11643 example)
         ("PRI003", "澤東仓储物流部工作群", "恒通物流陈师傅"),
         ("PRI003", "澤東研发部工作群", "ZD1004"),              # 林峰 posts his own mobile
@@ -61,7 +73,7 @@ def test_demo_audit_finds_exactly_the_planted_cases(tmp_path):
         ("NOT002", "澤東华南客户项目群", "ZD1014"), ("NOT002", "羽毛球小分队", "ZD1014"),
     }
     csv = pd.read_csv(tmp_path / "findings-2026-10.csv", encoding="utf-8-sig", dtype=str)
-    assert len(csv) == len(violations) == 39 and csv.columns[0] == "编号"        # --lang zh is the default
+    assert len(csv) == len(violations) == 50 and csv.columns[0] == "编号"        # --lang zh is the default
     assert len({v["fingerprint"] for v in violations}) == len(violations)
     assert (tmp_path / "findings-2026-10.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 

@@ -144,3 +144,20 @@ def test_bad_penalty_points_at_its_line(tmp_path, penalty, where, expected):
         load_policy(path)
     text = str(exc.value)
     assert expected in text and f"p.yaml:{where[0]}:" in text and "rules.CON001.penalty" in text
+
+
+def test_count_by_category_numbers_occurrences_across_the_rules_of_the_category(tmp_path):
+    # 002 §五.2.2 counts "other violations" together: an ad (CON001) then a risky link (CON003) in the
+    # same month are the first and the second, whichever rule found them; per rule they would both be first.
+    path = tmp_path / "p.yaml"
+    ladder = "{basis: 002 §五.2.2, window: month, count_by: %s, ladder: [{action: criticism}, {member: 50}]}"
+    for count_by, second in (("category", 5000), ("rule", 0)):
+        path.write_text(f"rules:\n  CON001:\n    penalty: {ladder % count_by}\n"
+                        f"  CON003:\n    penalty: {ladder % count_by}\n", encoding="utf-8")
+        f = concat([finding("CON003", hour=11, evidence="link"), finding("CON001", hour=10, evidence="ad"),
+                    finding("CON001", person="E2", name="李娜", hour=12, evidence="other person")])
+        c = price(f, load_policy(path), empty_counts(), ROSTER).charges.sort_values(["person_id", "occurrence"])
+        got = list(zip(c.person_id, c.rule, c.occurrence, c.fine_fen))
+        assert got == ([("E1", "CON001", 1, 0), ("E1", "CON003", 2, second), ("E2", "CON001", 1, 0)]
+                       if count_by == "category" else
+                       [("E1", "CON001", 1, 0), ("E1", "CON003", 1, 0), ("E2", "CON001", 1, 0)])

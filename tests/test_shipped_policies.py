@@ -19,7 +19,7 @@ from grpaudit.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ROOT / "policies"
-DEMO = ROOT / "sample_exports"
+DEMO = ROOT / "tests" / "data" / "demo_month"   # the demo month frozen (sample_exports/ may grow)
 CLAUSES = yaml.safe_load((ROOT / "tests" / "data" / "clauses.yaml").read_text(encoding="utf-8"))
 RULEBOOKS = sorted(set(CLAUSES["policies"].values()))
 SHIPPED = ["default", *RULEBOOKS]

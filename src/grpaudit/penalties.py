@@ -82,8 +82,10 @@ def price(findings: pd.DataFrame, policy: Policy, history_counts: pd.DataFrame |
                         person_key=person_keys(findings["person_id"], findings["person_name"]).to_numpy())
     dept = roster.set_index("employee_id")["department"] if len(roster) else pd.Series(dtype=object)
     managers = set(roster.loc[roster["is_manager"].fillna(False).astype(bool), "employee_id"]) if len(roster) else set()
-    frames = [_charge_rule(f[f["rule"] == code], rs.penalty, counts, managers)
-              for code, rs in policy.rules.items() if rs.penalty is not None and (f["rule"] == code).any()]
+    priced = {code: rs.penalty for code, rs in policy.rules.items()
+              if rs.penalty is not None and (f["rule"] == code).any()}
+    f = f.assign(occurrence=_occurrences(f, priced, counts))
+    frames = [_charge_rule(f[f["rule"] == code], penalty, managers) for code, penalty in priced.items()]
     charges = pd.concat(frames, ignore_index=True) if frames else _empty_charges()
     charges["department"] = charges["person_id"].map(dept).astype(object)
     charges = charges[list(CHARGE_COLUMNS)]
@@ -115,16 +117,34 @@ def _empty_charges() -> pd.DataFrame:
                        "at_least": bool})
 
 
-def _charge_rule(sub: pd.DataFrame, penalty, counts: pd.DataFrame, managers: set) -> pd.DataFrame:
+def _occurrences(f: pd.DataFrame, priced: dict, counts: pd.DataFrame) -> pd.Series:
+    """Which occurrence each finding is for its person, per counter (rule, or category) and window.
+
+    Counted across every rule sharing the counter — with ``count_by: category``
+    an ad (CON001) and a link (CON003) are the first and second content
+    violations — in time order (state findings without a time last, by day),
+    after the earlier audits' count; a waived finding is occurrence 0.
+    """
+    out = pd.Series(0, index=f.index, dtype="int64")
+    g = f[f["rule"].isin(list(priced))].sort_values(["time", "date"], kind="stable", na_position="last")
+    if g.empty:
+        return out
+    by_rule = g["rule"].map({code: p.count_by == "rule" for code, p in priced.items()}).astype(bool)
+    counter = pd.DataFrame({
+        "key": np.where(by_rule, "rule:" + g["rule"].astype(str), "category:" + g["category"].astype(str)),
+        "window": g["rule"].map({code: p.window for code, p in priced.items()}).astype(object),
+        "person_key": g["person_key"]}, index=g.index)
+    earlier = counter.merge(counts.groupby(["key", "window", "person_key"], as_index=False)["count"].sum(),
+                            on=["key", "window", "person_key"], how="left")["count"].fillna(0).astype("int64")
+    live = (~g["waived"]).astype("int64")
+    nth = live.groupby([counter["key"], counter["window"], counter["person_key"]]).cumsum()
+    out.loc[g.index] = (nth + earlier.to_numpy()).where(~g["waived"], 0).astype("int64")
+    return out
+
+
+def _charge_rule(sub: pd.DataFrame, penalty, managers: set) -> pd.DataFrame:
     """Charges of one rule's findings: the step of the ladder each occurrence reaches, per role."""
-    key = f"rule:{sub['rule'].iat[0]}" if penalty.count_by == "rule" else f"category:{sub['category'].iat[0]}"
-    earlier = counts[(counts["key"] == key) & (counts["window"] == penalty.window)]
-    earlier = earlier.groupby("person_key")["count"].sum()
-    # Occurrences are numbered in time order; state findings without a time come last, by day.
-    sub = sub.sort_values(["time", "date"], kind="stable", na_position="last")
-    live = (~sub["waived"]).astype("int64")
-    nth = live.groupby(sub["person_key"]).cumsum() + sub["person_key"].map(earlier).fillna(0).astype("int64")
-    occurrence = nth.where(~sub["waived"], 0).astype("int64")
+    occurrence = sub["occurrence"]
     steps = penalty.ladder or [penalty]
     step = (occurrence.clip(lower=1) - 1).clip(upper=len(steps) - 1)
     is_manager = sub["person_id"].isin(managers) & (penalty.managers is not None)

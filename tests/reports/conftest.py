@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "sample_exports"
+DEMO = ROOT / "tests" / "data" / "demo_month"   # frozen: sample_exports/ may grow
 
 
 def audit_demo():

@@ -1,4 +1,8 @@
-"""Rules run over the real-shaped demo month (sample_exports/) with the test policies."""
+"""Rules run over a real-shaped month (tests/data/demo_month/) with the test policies.
+
+The month is the demo company as it was when these tests were written: a frozen copy, so
+sample_exports/ can grow (its own end-to-end tests are tests/test_demo_*.py) without moving them.
+"""
 import datetime as dt
 from pathlib import Path
 
@@ -9,7 +13,7 @@ from grpaudit.policy import load_policy
 from grpaudit.rules import AuditContext
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "sample_exports"
+DEMO = ROOT / "tests" / "data" / "demo_month"
 POLICIES = ROOT / "tests" / "policy" / "data"
 OCTOBER = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 

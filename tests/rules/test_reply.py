@@ -219,6 +219,20 @@ def test_unowned_question_goes_to_the_admin_head_or_the_groups_responsible(tmp_p
     assert "群负责人" in out.iloc[0]["evidence"]
 
 
+def test_people_who_have_left_the_company_owe_no_answers(tmp_path):
+    # the 群负责人 王磊 left on 10-12: the question of 10-13 is nobody's to miss (LIF003 reports the
+    # stale registry); the one of 10-12, his last day, was still his
+    gone = ROSTER.assign(leave_date=pd.to_datetime(["NaT", "2026-10-12", "NaT", "NaT", "NaT", "NaT"]))
+    m = msgs(("2026-10-12 10:00:00", "周总", "样品寄了吗？"), ("2026-10-13 10:00:00", "周总", "下周的团建谁在安排？"),
+             ("2026-10-13 10:50:00", "彭勇", "我来问问"))
+    members = model.conform(pd.DataFrame({"group_id": [G, G, G], "member_id": ["wx_周总", "wx_王磊", "wx_彭勇"],
+                                          "person_id": ["E1", "E2", "E3"]}), model.MEMBERS, TZ)
+    ctx = AuditContext.build(policy(tmp_path, "REP003: {options: {clock: wall}}"), dt.date(2026, 10, 1),
+                             dt.date(2026, 10, 31), messages=m, roster=model.conform(gone, model.ROSTER),
+                             groups=GROUPS, members=members, tz=TZ)
+    assert found(RULES["REP003"].check(ctx)) == {("REP003", "王磊", "10-12 10:00")}
+
+
 # ---- the demo month ------------------------------------------------------------------
 
 def keys(out) -> set:

@@ -49,7 +49,8 @@ def listing(data: ReportData, console: Console, limit: int = 50) -> None:
     for col in ("rule", "group", "person", "date", "what"):
         t.add_column(col, overflow="fold")
     for r in f.head(limit).itertuples(index=False):
-        t.add_row(r.rule, r.group_name or "", r.person_name or "",
+        # group-level findings (MEM005, LIF001…) name no person: NA, not text
+        t.add_row(r.rule, "" if pd.isna(r.group_name) else r.group_name, "" if pd.isna(r.person_name) else r.person_name,
                   "" if pd.isna(r.date) else f"{r.date:%Y-%m-%d}", r.message)
     console.print(t)
     if len(f) > limit:

@@ -289,6 +289,11 @@ def _duties(ctx, m, roster, keys, who, gcode, groups, ment, asks, bot) -> pd.Dat
     parts.append(_public(ctx, keys, gcode, groups, pub))
     d = pd.concat(parts, ignore_index=True).astype({"qpos": np.int64, "person": np.int64})
     d = d[(d["person"] >= 0) & (d["person"].to_numpy() != who[d["qpos"].to_numpy()])].drop_duplicates()
+    # Nobody answers for the company after leaving it: a head or 群负责人 who has
+    # left is the registry's problem (LIF003), not a missed reply.
+    left = pd.to_datetime(roster["leave_date"].reindex(keys)).to_numpy("datetime64[ns]")[d["person"].to_numpy()]
+    asked = m["time"].dt.tz_convert(ctx.tz).dt.tz_localize(None).dt.normalize().to_numpy("datetime64[ns]")
+    d = d[~(left < asked[d["qpos"].to_numpy()])]
     return _visible(ctx, d, keys, who, gcode, groups).reset_index(drop=True)
 
 
