@@ -137,7 +137,8 @@ class DepartedMember(Rule):
     with 2 working days: out by Tue 10-20). One finding per person and group,
     dated on the deadline that passed. Evidence: the leave date, the deadline,
     whether the member list still holds them, the late event and their last
-    message in the group. The group's responsible person is named as liable.
+    message in the group. The group's responsible person is named as liable
+    (unless that is the departed person: LIF003 reports the missing hand-over).
 
     ## Clauses
     - 001 第九条: 人事变动后 2 个工作日之内完成离职人员的清除 (fine: 第十八条, 20 元/人次 to the responsible person)

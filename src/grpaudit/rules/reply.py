@@ -15,7 +15,8 @@ is not from a bot. Who is a department head comes from the roster
 ``is_manager`` person up the ``manager_id`` chain (张伟 主管 → 王磊, since a
 主管 is not a department head). Nobody has to answer their own message, and
 a group's member list, when there is one, limits who has to answer to its
-members and to the group's senders: nobody can answer what they cannot see.
+members and to the group's senders: nobody can answer what they cannot see,
+and nobody owes an answer after leaving the company.
 
 The engine builds (message, person who must answer) pairs once per audit
 (cached per context), then per rule and class finds each pair's first
