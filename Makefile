@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test demo bench clean
+.PHONY: install test demo bench bench-quick bench-readers clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,14 @@ demo: $(STAMP)
 		--policy sample_exports/policy.yaml \
 		--period 2026-10 --out reports/
 
+# The whole audit at 100k, 1M and 5M messages (several minutes); writes bench/results.md.
 bench: $(STAMP)
+	$(BIN)/python bench/bench_audit.py --sizes 100000,1000000,5000000
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/bench_audit.py --quick --results bench/out/results-quick.md
+
+bench-readers: $(STAMP)
 	$(BIN)/python bench/bench_readers.py
 
 clean:

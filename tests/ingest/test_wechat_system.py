@@ -98,6 +98,8 @@ def test_quote_pairs_split_names_that_contain_the_list_separator():
 def test_markup_left_by_the_exporter_is_ignored():
     s = '"张三"邀请"李四"加入了群聊  <_wc_custom_link_ href="weixin://revoke">撤销</_wc_custom_link_>'
     assert one(s) == [("join", "张三", "李四", "invite")]
+    # …but a name that only looks like brackets is a name (hypothesis found "<>")
+    assert one('"<>"邀请"<李四>"加入了群聊') == [("join", "<>", "<李四>", "invite")]
 
 
 def test_unknown_sentences_are_kept_whole_as_other():

@@ -203,10 +203,17 @@ def read_table(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
         return _read_excel(src)
     df, lines, skips = _read_csv(src)
     if len(df):
-        blank = np.ones(len(df), dtype=bool)
+        # Column by column, only the rows still blank so far are looked at: after the
+        # first column there are usually none, so big files pay for one column, not all.
+        cand = np.arange(len(df))
         for col in df.columns:
-            blank &= df[col].fillna("").str.strip().eq("").to_numpy()
-        if blank.any():
+            if not len(cand):
+                break
+            cells = df[col].iloc[cand] if len(cand) < len(df) else df[col]
+            cand = cand[cells.fillna("").str.strip().eq("").to_numpy()]
+        if len(cand):
+            blank = np.zeros(len(df), dtype=bool)
+            blank[cand] = True
             df, lines = df[~blank].reset_index(drop=True), lines[~blank]
     return df, lines, skips
 

@@ -91,7 +91,7 @@ def parse_system_lines(text: pd.Series, me: str | None = None) -> pd.DataFrame:
     """
     raw = text.astype("str").fillna("")
     # Exporters sometimes leave markup in the sentence (<_wc_custom_link_ …>撤销</…>).
-    clean = raw.str.replace(r"<[^<>]*>", "", regex=True).str.strip()
+    clean = raw.str.replace(r"</?[A-Za-z_][^<>]*>", "", regex=True).str.strip()
     arr = pa.array(clean)
     if isinstance(arr, pa.ChunkedArray):    # Series backed by several Arrow chunks
         arr = arr.combine_chunks()
