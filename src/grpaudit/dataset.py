@@ -156,12 +156,10 @@ def _group_names(frames: list[pd.DataFrame]) -> tuple[dict[str, str], dict[str, 
     return id_to_name, name_to_id
 
 
-def _infer_by_members(messages: pd.DataFrame, members: pd.DataFrame, gid: str) -> tuple[str | None, float]:
-    """The member list whose display names cover most of this chat's senders."""
-    senders = set(messages.loc[messages["group_id"] == gid, "sender_name"].dropna().unique())
-    if len(senders) < 3 or members.empty:
+def _infer_by_members(senders: set, known: pd.Series) -> tuple[str | None, float]:
+    """The member list (``known``: group id → display names) whose names cover most of a chat's senders."""
+    if len(senders) < 3 or known.empty:
         return None, 0.0
-    known = members.dropna(subset=["display_name"]).groupby("group_id")["display_name"].agg(set)
     best, share = None, 0.0
     for cand, names in known.items():
         s = len(senders & names) / len(senders)
@@ -180,17 +178,25 @@ def _unify_groups(ds: dict[str, pd.DataFrame], notes: list[str]) -> None:
         reg.loc[placeholder, "group_id"] = reg.loc[placeholder, "group_name"].map(name_to_id).fillna(
             reg.loc[placeholder, "group_id"])
     remap: dict[str, str] = {}
+    known = None
     for table in ("messages", "events", "members"):
         df = ds[table]
-        for gid in df.loc[df["group_id"].str.contains(":", regex=False).fillna(False), "group_id"].unique():
+        # one pass over the rows with a placeholder id: a company has thousands of such chats
+        sub = df.loc[df["group_id"].str.contains(":", regex=False).fillna(False).to_numpy(dtype=bool),
+                     ["group_id", "group_name"] + (["sender_name"] if table == "messages" else [])]
+        first_name = sub.dropna(subset=["group_name"]).drop_duplicates("group_id").set_index("group_id")["group_name"]
+        for gid in sub["group_id"].unique():
             if gid in remap:
                 continue
-            name = df.loc[df["group_id"] == gid, "group_name"].dropna()
-            name = name.iloc[0] if len(name) else None
+            name = first_name.get(gid)
             if name in name_to_id:
                 remap[gid] = name_to_id[name]
             elif gid.startswith("file:") and table == "messages":
-                cand, share = _infer_by_members(ds["messages"], ds["members"], gid)
+                if known is None:
+                    m = ds["members"].dropna(subset=["display_name"])
+                    known = m.groupby("group_id")["display_name"].agg(set)
+                    senders = sub.dropna(subset=["sender_name"]).groupby("group_id")["sender_name"].agg(set)
+                cand, share = _infer_by_members(senders.get(gid, set()), known)
                 if cand:
                     remap[gid] = cand
                     notes.append(f"group of {gid[5:]!r} taken to be {id_to_name.get(cand, cand)} "
