@@ -171,9 +171,16 @@ def audit(paths: Paths,
               "--split-by", help="Also write one set of files per department (department).")] = None,
           input_format: Annotated[Optional[str], typer.Option(
               "--input-format", help=f"Force a chat export format: {', '.join(READERS)}.")] = None,
+          jobs: Annotated[int, typer.Option(
+              "--jobs", help="Processes checking the rules, split by group: 1 (default) checks in this process, "
+                             "0 uses every CPU. Findings are the same whatever the number.")] = 1,
+          engine: Annotated[str, typer.Option(
+              "--engine", help="Where --jobs run: local (forked processes) or dask (a local Dask cluster; "
+                               "needs the optional dask extra).")] = "local",
           tz: TzOpt = model.DEFAULT_TZ, me: MeOpt = None, map: MapOpt = None):
     """Audit exports against a policy for a period; print a summary and write reports."""
     from ..audit import PeriodError, parse_period, run, settle
+    from ..partition import ENGINES, cpu_count
     from ..history import HistoryError
     from ..dataset import load
     from ..findings import SEVERITIES
@@ -192,6 +199,12 @@ def audit(paths: Paths,
         raise UsageError(f"--lang {lang!r}: expected zh or en")
     if split_by not in (None, "department"):
         raise UsageError(f"--split-by {split_by!r}: only 'department' is supported")
+    if jobs < 0:
+        raise UsageError(f"--jobs {jobs}: expected 0 (one per CPU) or more")
+    if engine not in ENGINES:
+        raise UsageError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if engine == "dask" and jobs == 1:
+        raise UsageError("--engine dask runs the parts on a cluster: give --jobs 2 or more (or 0)")
     try:
         start, end = parse_period(period, since, until)
     except PeriodError as exc:
@@ -211,7 +224,7 @@ def audit(paths: Paths,
             err.print(f"[red]error[/red]: {path}:{s.line}: {s.reason}", highlight=False)
         raise typer.Exit(EXIT_INPUT)
     with step(f"Checking {len(ds.messages):,} messages…"):
-        res = run(ds, pol, start, end)
+        res = run(ds, pol, start, end, jobs=jobs or cpu_count(), engine=engine)
     try:
         with step("Pricing and recording…"):
             priced = settle(res, None if no_history else (history or DEFAULT_HISTORY),
