@@ -100,7 +100,7 @@ def _rewrite(policy: str, out: Path) -> None:
     lines += [f"  {p}: {m}" for p, m in sorted(money(people).items())]
     path.write_text("\n".join(lines) + "\n" + near, encoding="utf-8")
     for k, note in notes.items():
-        if not k.startswith(("RULE", "#")) and k not in near:
+        if k not in near:
             print(f"{policy}: dropped the note of {k}: {note}", file=sys.stderr)
 
 

@@ -21,8 +21,8 @@ from .history import History, file_hash
 from .penalties import Priced, price
 from .policy import Policy
 from . import partition
-from .rules import RULES, AuditContext, run_rules
-from .rules.reply_record import empty_record, enabled as reply_enabled, reply_record
+from .rules import RULES, AuditContext
+from .rules.reply_record import empty_record
 
 
 class PeriodError(ValueError):
@@ -85,14 +85,8 @@ def run(ds: Dataset, policy: Policy, start: dt.date, end: dt.date, *, jobs: int 
     # Touch the whole period once so an uncovered year is warned about even
     # when no rule happens to ask about one of its days.
     ctx.calendar.is_workday(pd.Series(pd.date_range(start, end, freq="D")))
-    if jobs == 1 and parts is None:
-        findings = run_rules(ctx)
-        # after the rules: the record reads the pairs they judged (cached on ctx), so the two agree
-        record = reply_record(ctx) if reply_enabled(ctx) else empty_record()
-        calendar_warnings = ctx.calendar.warnings
-    else:
-        out = partition.run(ctx, jobs, parts, engine)
-        findings, record, calendar_warnings = out.findings, out.reply_record, out.warnings
+    out = partition.check_whole(ctx) if jobs == 1 and parts is None else partition.run(ctx, jobs, parts, engine)
+    findings, record, calendar_warnings = out.findings, out.reply_record, out.warnings
     day = findings["date"]
     inside = day.isna() | ((day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end)))
     findings = in_order(findings[inside.to_numpy()])

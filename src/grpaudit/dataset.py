@@ -178,7 +178,7 @@ def _unify_groups(ds: dict[str, pd.DataFrame], notes: list[str]) -> None:
         reg.loc[placeholder, "group_id"] = reg.loc[placeholder, "group_name"].map(name_to_id).fillna(
             reg.loc[placeholder, "group_id"])
     remap: dict[str, str] = {}
-    known = None
+    known = senders = None      # member-list names and each chat's senders: built once, when first needed
     for table in ("messages", "events", "members"):
         df = ds[table]
         # one pass over the rows with a placeholder id: a company has thousands of such chats

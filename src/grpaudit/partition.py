@@ -83,25 +83,27 @@ def part_context(ctx: AuditContext, group_ids: pd.Index) -> AuditContext:
 
 
 @dataclass
-class PartResult:
+class Checked:
+    """What checking rules over a context gives: findings (in no particular order), calendar doubts,
+    and the reply-time record when the rules included the reply rules over the whole dataset."""
     findings: pd.DataFrame
-    #: the part's calendar doubts (years chinese-calendar does not cover)
+    #: the context's calendar doubts (years chinese-calendar does not cover)
     warnings: list[str]
-    #: the reply-time record, from the part that checks the reply rules (the whole dataset's)
     reply_record: pd.DataFrame | None = None
 
 
-def check_part(ctx: AuditContext, codes: list[str]) -> PartResult:
+def check_part(ctx: AuditContext, codes: list[str]) -> Checked:
     """The findings of the per-group rules ``codes`` over one part's context."""
-    return PartResult(run_rules(ctx, codes), list(ctx.calendar.warnings))
+    return Checked(run_rules(ctx, codes), list(ctx.calendar.warnings))
 
 
-def check_whole(ctx: AuditContext, codes: list[str]) -> PartResult:
-    """The findings of the rules that need every group (``codes``) and the reply record, over ``ctx``."""
+def check_whole(ctx: AuditContext, codes: list[str] | None = None) -> Checked:
+    """The findings of ``codes`` (every enabled rule when None) and the reply record, over the whole
+    ``ctx``: a single-process audit, or the task of a partitioned one that needs every group."""
     findings = run_rules(ctx, codes)
     # after the rules: the record reads the pairs they judged (cached on ctx), so the two agree
     record = reply_record(ctx) if reply_enabled(ctx) else empty_record()
-    return PartResult(findings, list(ctx.calendar.warnings), record)
+    return Checked(findings, list(ctx.calendar.warnings), record)
 
 
 # What a forked worker reads: set by ``run`` before the pool forks, so it is inherited, never pickled.
@@ -109,7 +111,7 @@ _SHARED: tuple[AuditContext, list[pd.Index], list[str], list[str]] | None = None
 _WHOLE = -1
 
 
-def _check_forked(i: int) -> PartResult:
+def _check_forked(i: int) -> Checked:
     ctx, groups, per_group, whole = _SHARED
     if i == _WHOLE:
         return check_whole(ctx, whole)
@@ -125,14 +127,7 @@ def _dask_client(workers: int):
     return Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
 
 
-@dataclass
-class Outcome:
-    findings: pd.DataFrame
-    reply_record: pd.DataFrame
-    warnings: list[str]
-
-
-def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "local") -> Outcome:
+def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "local") -> Checked:
     """Every enabled rule over ``ctx`` in ``jobs`` processes: the per-group rules part by part
     (``parts`` of them, ``jobs`` by default), the others over the whole context as one more task.
     Findings in no particular order (``audit.run`` orders them).
@@ -180,4 +175,4 @@ def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "l
             _SHARED = None
     record = next((r.reply_record for r in results if r.reply_record is not None), empty_record())
     warnings = sorted(set(ctx.calendar.warnings).union(*(r.warnings for r in results)))
-    return Outcome(concat([r.findings for r in results], ctx.tz), record, warnings)
+    return Checked(concat([r.findings for r in results], ctx.tz), warnings, record)

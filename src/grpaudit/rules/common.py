@@ -1,6 +1,7 @@
 """Table helpers several rule families share: who is responsible for a group, who is who."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .base import AuditContext
@@ -40,15 +41,27 @@ def responsible_people(ctx: AuditContext) -> pd.DataFrame:
     return out.rename(columns={"cand": "responsible_id"})[["group_id", "responsible_name", "responsible_id"]]
 
 
-def attach_responsible(df: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+def attach_responsible(df: pd.DataFrame, ctx: AuditContext, others_only: bool = False,
+                       own: pd.Series | None = None) -> pd.DataFrame:
     """Add ``responsible_id``/``responsible_name`` (the group's first responsible person) to ``df``.
 
     For joint liability (001 第十七条, 第十八条): a lapse in a group also
-    charges the person responsible for it.
+    charges the person responsible for it. Where the rulebook charges them
+    only for *others'* lapses (``others_only``), a row about the responsible
+    person themselves — or one where ``own`` is true — names nobody, and
+    pricing reports the charge as unassigned. Rules whose lapse is the
+    responsible person's own (LIF003's hand-over, NAM001's name) keep them.
     """
     first = responsible_people(ctx).drop_duplicates("group_id")
-    return df.drop(columns=[c for c in ("responsible_id", "responsible_name") if c in df.columns]).merge(
+    out = df.drop(columns=[c for c in ("responsible_id", "responsible_name") if c in df.columns]).merge(
         first, on="group_id", how="left")
+    mine = np.zeros(len(out), bool)
+    if others_only:
+        mine |= (out["responsible_id"] == out["person_id"]).fillna(False).to_numpy(dtype=bool)
+    if own is not None:
+        mine |= own.fillna(False).to_numpy(dtype=bool)
+    out.loc[mine, ["responsible_id", "responsible_name"]] = pd.NA
+    return out
 
 
 def roster_names(ctx: AuditContext) -> pd.Series:

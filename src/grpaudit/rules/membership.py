@@ -194,11 +194,8 @@ class DepartedMember(Rule):
                              + " but was still in the group after " + _ymd(df["deadline"]))
             df = df.assign(person_name=df["name"], date=df["deadline"],
                            calendar_note=np.where(df["covered"], None, _NOTE))
-            df = attach_responsible(df, ctx)
             # a departed 群负责人 cannot answer for removing themselves; LIF003 charges the hand-over
-            own = (df["responsible_id"] == df["person_id"]).fillna(False).astype(bool)
-            df.loc[own.to_numpy(), ["responsible_id", "responsible_name"]] = pd.NA
-            parts.append((df, scope))
+            parts.append((attach_responsible(df, ctx, others_only=True), scope))
         return _findings(ctx, self, parts)
 
 

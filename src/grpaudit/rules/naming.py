@@ -399,8 +399,6 @@ def _display_rows(wrong: pd.DataFrame, subjects: pd.DataFrame, ctx: AuditContext
     out["message"] = (out["person_name"] + "'s display name in " + out["group_name"].fillna(out["group_id"])
                       + " is " + rows["seen"] + ", expected " + rows["expected"].fillna("a name the template accepts")
                       + ".")
-    out = attach_responsible(out, ctx)
     # 001 第十七条 charges the responsible person for *other* members' names; their own is theirs alone
-    for col in ("responsible_id", "responsible_name"):
-        out[col] = out[col].mask(out["is_responsible"])
+    out = attach_responsible(out, ctx, others_only=True, own=out["is_responsible"])
     return out.drop(columns="is_responsible")

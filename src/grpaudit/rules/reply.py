@@ -231,7 +231,8 @@ def _prepare(ctx: AuditContext, cues: Cues, bots: set[str], bot_names) -> _Share
     gcode, groups = pd.factorize(m["group_id"].fillna("?"))
     gcode = gcode.astype(np.int64)
 
-    duties = _duties(ctx, m, roster, keys, who, gcode, groups, addr.iloc[:len(ment)], is_q | is_r, bot)
+    day = wall.astype("datetime64[D]")
+    duties = _duties(ctx, m, roster, keys, who, gcode, groups, addr.iloc[:len(ment)], is_q | is_r, bot, day)
 
     between = _chains(roster)[1]
     chain = pd.DataFrame({"asker": keys.get_indexer(between["employee_id"]),
@@ -244,12 +245,12 @@ def _prepare(ctx: AuditContext, cues: Cues, bots: set[str], bot_names) -> _Share
     addr = addr.assign(g=gcode[addr["pos"]], who=who[addr["pos"]], at=time[addr["pos"]])
     addr = addr[addr["who"] != addr["key"]].rename(columns={"key": "addressee", "pos": "apos"})
     addressed = addr.sort_values("at", kind="stable")[["g", "who", "addressee", "at", "apos"]].reset_index(drop=True)
-    return _Shared(n=n, group=gcode, time=time, local_day=wall.astype("datetime64[D]"), who=who,
+    return _Shared(n=n, group=gcode, time=time, local_day=day, who=who,
                    is_question=is_q, is_request=is_r, keys=keys, groups=pd.Index(groups), duties=duties,
                    chain=chain, answers=answers, addressed=addressed, horizon=int(time.max()) if n else 0)
 
 
-def _duties(ctx, m, roster, keys, who, gcode, groups, ment, asks, bot) -> pd.DataFrame:
+def _duties(ctx, m, roster, keys, who, gcode, groups, ment, asks, bot, day) -> pd.DataFrame:
     """(qpos, person, basis) for every message that asks and every person who must answer it.
 
     Bases: ``employee`` (the asker's direct head, when the message @s nobody
@@ -292,9 +293,8 @@ def _duties(ctx, m, roster, keys, who, gcode, groups, ment, asks, bot) -> pd.Dat
     d = d[(d["person"] >= 0) & (d["person"].to_numpy() != who[d["qpos"].to_numpy()])].drop_duplicates()
     # Nobody answers for the company after leaving it: a head or 群负责人 who has
     # left is the registry's problem (LIF003), not a missed reply.
-    left = pd.to_datetime(roster["leave_date"].reindex(keys)).to_numpy("datetime64[ns]")[d["person"].to_numpy()]
-    asked = m["time"].dt.tz_convert(ctx.tz).dt.tz_localize(None).dt.normalize().to_numpy("datetime64[ns]")
-    d = d[~(left < asked[d["qpos"].to_numpy()])]
+    left = pd.to_datetime(roster["leave_date"].reindex(keys)).to_numpy("datetime64[D]")[d["person"].to_numpy()]
+    d = d[~(left < day[d["qpos"].to_numpy()])]
     return _visible(ctx, d, keys, who, gcode, groups).reset_index(drop=True)
 
 
@@ -328,6 +328,16 @@ def _visible(ctx, d, keys, who, gcode, groups) -> pd.DataFrame:
 def _instants(ns, tz: str) -> pd.Series:
     """int64 UTC nanoseconds as tz-aware instants in ``tz`` (a fresh 0… index)."""
     return pd.Series(pd.to_datetime(np.asarray(ns, dtype=np.int64), utc=True)).dt.tz_convert(tz)
+
+
+
+class QuestionOptions(ReplyOptions):
+    """Options of the rules that give a question to one owner (REP001, REP003)."""
+    triggers: list[Trigger] = Field(["question"], min_length=1,
+                                    description="what starts a clock: questions, requests (incl. @mentions)")
+    others_may_answer: bool = Field(
+        True, description="an answer by someone else (a quote of the asker's message or an @ of them) also "
+                          "closes the question; false: it stays open for the person who must answer")
 
 
 # ---- the rules -------------------------------------------------------------------
@@ -548,12 +558,7 @@ class EmployeeQuestion(_ReplyRule):
     basis = "employee"
     role = "the asker's direct department head"
 
-    class Options(ReplyOptions):
-        triggers: list[Trigger] = Field(["question"], min_length=1,
-                                        description="what starts a clock: questions, requests (incl. @mentions)")
-        others_may_answer: bool = Field(
-            True, description="an answer by someone else (a quote of the asker's message or an @ of them) also "
-                              "closes the question; false: it stays open for the head")
+    class Options(QuestionOptions):
         chain_may_answer: bool = Field(
             True, description="an answer by a manager between the asker and the head (a 主管) counts as the "
                               "head's, given the same way (`answer`)")
@@ -627,12 +632,7 @@ class PublicQuestion(_ReplyRule):
     basis = "public"
     role = "the admin-centre head"
 
-    class Options(ReplyOptions):
-        triggers: list[Trigger] = Field(["question"], min_length=1,
-                                        description="what starts a clock: questions, requests (incl. @mentions)")
-        others_may_answer: bool = Field(
-            True, description="an answer by someone else (a quote of the asker's message or an @ of them) also "
-                              "closes the question; false: it stays open for the admin-centre head")
+    Options = QuestionOptions
 
 
 class MentionUnanswered(_ReplyRule):
