@@ -90,6 +90,26 @@ def test_overlapping_chunks_merge_once_but_repeats_inside_a_file_stay(tmp_path):
     assert ds.duplicates["messages"] == 2
 
 
+def test_messages_are_ordered_by_group_then_time_ties_in_file_order(tmp_path):
+    header = "群名称,群ID,发送时间,发送人ID,发送人,消息类型,消息内容,消息ID\n"
+    (tmp_path / "a.csv").write_text(header + "".join([
+        "乙群,g2,2026-10-08 09:05:00,E1,张三,文本,乙一,m1\n",
+        "甲群,g1,2026-10-08 09:00:00,E2,李四,文本,甲二,\n",        # same second as the next: file order kept
+        "甲群,g1,2026-10-08 09:00:00,E1,张三,文本,甲三,m3\n",
+        "甲群,g1,2026-10-08 08:59:00,E1,张三,文本,甲一,m2\n"]), encoding="utf-8")
+    # a re-export of g2 whose message id repeats with other text (an edited export): one message
+    (tmp_path / "b.csv").write_text(header + "乙群,g2,2026-10-08 09:06:00,E1,张三,文本,乙一（编辑）,m1\n"
+                                    + "乙群,g2,2026-10-08 09:07:00,E1,张三,文本,乙二,m4\n", encoding="utf-8")
+    ds = load([tmp_path / "a.csv", tmp_path / "b.csv"])
+    assert ds.messages["text"].tolist() == ["甲一", "甲二", "甲三", "乙一", "乙二"]
+    assert ds.duplicates["messages"] == 1
+    # the file of each row is a categorical over the files read, not a copy of the path per row
+    files = ds.messages["source_file"]
+    assert isinstance(files.dtype, pd.CategoricalDtype)
+    assert sorted(files.cat.categories) == sorted(str(tmp_path / f) for f in ("a.csv", "b.csv"))
+    assert files.astype(str).str[-5:].tolist() == ["a.csv", "a.csv", "a.csv", "a.csv", "b.csv"]
+
+
 def test_unknown_format_is_an_error_naming_the_file(tmp_path):
     bad = tmp_path / "notes.txt"
     bad.write_text("just some notes\nnothing like an export\n", encoding="utf-8")

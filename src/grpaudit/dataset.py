@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import identity, model
 from .ingest import CHAT, GROUPS, MEMBERS, ROSTER, InputError, Skip, read_file
@@ -119,26 +120,62 @@ def _read_all(jobs: list[tuple[Path, str]], fmt: str | None, tz: str, me: str | 
 def _stack(parts: list[pd.DataFrame], table: model.Table, tz: str) -> pd.DataFrame:
     if not parts:
         return model.empty(table, tz).assign(_file=pd.Series([], dtype="int32"))
+    # One set of categories for every file's labels, so the stacked column stays a categorical.
+    labels = [c.name for c in table.columns if c.kind == model.LABEL]
+    parts = [model.conform(p, table, tz).assign(_file=p["_file"].to_numpy()) for p in parts]
+    for col in labels:
+        cats = pd.Index(pd.unique(np.concatenate([p[col].cat.categories.to_numpy(dtype=object) for p in parts])),
+                        dtype="str")
+        parts = [p.assign(**{col: p[col].cat.set_categories(cats)}) for p in parts]
     df = pd.concat(parts, ignore_index=True)
     return model.conform(df, table, tz).assign(_file=df["_file"].to_numpy())
 
 
-def _drop_repeats(df: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, int]:
-    """Drop rows that an earlier file already holds; repeats inside one file stay.
+def _repeats(df: pd.DataFrame, keys: list[str], among: np.ndarray | None = None) -> np.ndarray:
+    """Mask of the rows (of ``among``, default all) that an earlier file already holds.
 
     A person who sends the same sticker twice in a second did send it twice;
-    the same row in two exports of the same group is one message.
+    the same row in two exports of the same group is one message. Only the
+    key columns of rows in groups read from several files are looked at.
     """
-    if df.empty or df["_file"].nunique() < 2:
-        return df, 0
-    multi = df.groupby("group_id", observed=True)["_file"].transform("nunique") > 1
-    if not multi.any():
-        return df, 0
-    sub = df.loc[multi, keys + ["_file"]]
-    first = sub.groupby(keys, dropna=False, observed=True)["_file"].transform("min")
-    dup = pd.Series(False, index=df.index)
-    dup[sub.index] = (sub["_file"] != first).to_numpy()
-    return df[~dup].reset_index(drop=True), int(dup.sum())
+    dup = np.zeros(len(df), dtype=bool)
+    files = df["_file"].to_numpy()
+    rows = np.arange(len(df)) if among is None else np.flatnonzero(among)
+    if not len(rows) or files[rows].min() == files[rows].max():
+        return dup
+    # Which groups came from several files is decided on two cheap columns first;
+    # the keys (the text among them) are only read for the rows of those groups.
+    spread = df[["group_id", "_file"]] if among is None else df[["group_id", "_file"]].iloc[rows]
+    # sort=False: hashing the keys is enough, and sorting millions of distinct texts is not linear
+    spread = spread.groupby("group_id", observed=True, sort=False)["_file"].transform("nunique")
+    rows = rows[spread.to_numpy() > 1]
+    if not len(rows):
+        return dup
+    sub = df[keys + ["_file"]].iloc[rows]
+    first = sub.groupby(keys, dropna=False, observed=True, sort=False)["_file"].transform("min")
+    dup[rows] = (sub["_file"] != first).to_numpy()
+    return dup
+
+
+def _by_group_and_time(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The ``keep`` rows ordered by group id, then time, ties in file order — one take of every column."""
+    rows = np.flatnonzero(keep)
+    codes, _ = pd.factorize(df["group_id"].to_numpy()[rows], sort=True, use_na_sentinel=True)
+    codes = np.where(codes < 0, codes.max(initial=0) + 1, codes)       # no id sorts last
+    stamps = df["time"].array.asi8[rows]
+    stamps = np.where(stamps == np.iinfo(np.int64).min, np.iinfo(np.int64).max, stamps)   # NaT sorts last
+    order = rows[np.lexsort((stamps, codes))]
+    out = {}
+    for name, col in df.items():
+        if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
+            # Stacked from many files, a text column has a chunk per file; Arrow's take
+            # across chunks is up to ten times slower than joining them first.
+            arr = pa.array(col)
+            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+            out[name] = pd.arrays.ArrowStringArray(arr.take(order), dtype=col.dtype)
+        else:
+            out[name] = col.array.take(order)
+    return pd.DataFrame(out)
 
 
 def _group_names(frames: list[pd.DataFrame]) -> tuple[dict[str, str], dict[str, str]]:
@@ -148,7 +185,7 @@ def _group_names(frames: list[pd.DataFrame]) -> tuple[dict[str, str], dict[str, 
     for df in frames:
         if df.empty:
             continue
-        pairs = df[["group_id", "group_name"]].dropna().drop_duplicates()
+        pairs = df[["group_id", "group_name"]].drop_duplicates().dropna()
         pairs = pairs[~pairs["group_id"].str.contains(":", regex=False)]
         for gid, name in zip(pairs["group_id"], pairs["group_name"]):
             id_to_name.setdefault(gid, name)
@@ -208,7 +245,10 @@ def _unify_groups(ds: dict[str, pd.DataFrame], notes: list[str]) -> None:
     for table in ("messages", "events", "members"):
         df = ds[table]
         if remap:
-            df["group_id"] = df["group_id"].replace(remap)
+            # only the rows to rewrite are touched: Series.replace would rebuild the whole column per key
+            hit = df["group_id"].isin(list(remap)).to_numpy()
+            if hit.any():
+                df.loc[hit, "group_id"] = df.loc[hit, "group_id"].map(remap)
         if id_to_name:
             missing = df["group_name"].isna() | df["group_id"].isin(list(remap.values()))
             if missing.any():
@@ -228,9 +268,10 @@ def _fill_platforms(ds: dict[str, pd.DataFrame]) -> None:
     by_id = dict(zip(reg["group_id"], reg["platform"].astype(str)))
     for table in ("messages", "events", "members"):
         df = ds[table]
-        other = (df["platform"] == "other") & df["group_id"].isin(list(by_id))
-        if other.any():
-            df.loc[other, "platform"] = df.loc[other, "group_id"].map(by_id)
+        other = np.flatnonzero((df["platform"] == "other").to_numpy())
+        other = other[df["group_id"].iloc[other].isin(list(by_id)).to_numpy()]
+        if len(other):
+            df.loc[df.index[other], "platform"] = df["group_id"].iloc[other].map(by_id).to_numpy()
 
 
 def _add_unregistered(ds: dict[str, pd.DataFrame], tz: str) -> None:
@@ -266,23 +307,21 @@ def load(chats: list[str | Path], *, members: list[str | Path] = (), roster: lis
     notes: list[str] = []
     _unify_groups(ds, notes)
     _fill_platforms(ds)
-    dups = {}
-    ds["messages"], dups["messages"] = _drop_repeats(
-        ds["messages"].assign(_who=ds["messages"]["sender_id"].fillna(ds["messages"]["sender_name"])),
-        ["platform", "group_id", "time", "_who", "text"])
-    with_id = ds["messages"]["msg_id"].notna()
+    msgs, events = ds["messages"], ds["events"]
+    dup = _repeats(msgs.assign(_who=msgs["sender_id"].fillna(msgs["sender_name"])),
+                   ["platform", "group_id", "time", "_who", "text"])
+    with_id = msgs["msg_id"].notna().to_numpy() & ~dup
     if with_id.any():
-        kept, n = _drop_repeats(ds["messages"][with_id], ["platform", "group_id", "msg_id"])
-        ds["messages"] = pd.concat([ds["messages"][~with_id], kept], ignore_index=True)
-        dups["messages"] += n
-    ds["events"], dups["events"] = _drop_repeats(
-        ds["events"], ["platform", "group_id", "time", "event", "actor_name", "target_name", "detail"])
-    ds["members"], dups["members"] = _drop_repeats(ds["members"], ["platform", "group_id", "member_id"])
+        dup |= _repeats(msgs, ["platform", "group_id", "msg_id"], among=with_id)
+    ev_dup = _repeats(events, ["platform", "group_id", "time", "event", "actor_name", "target_name", "detail"])
+    mem_dup = _repeats(ds["members"], ["platform", "group_id", "member_id"])
+    dups = {"messages": int(dup.sum()), "events": int(ev_dup.sum()), "members": int(mem_dup.sum())}
+    if mem_dup.any():
+        ds["members"] = ds["members"][~mem_dup].reset_index(drop=True)
     _add_unregistered(ds, tz)
-    for name in ds:
-        ds[name] = ds[name].drop(columns=[c for c in ("_file", "_who") if c in ds[name].columns])
-    ds["messages"] = ds["messages"].sort_values(["group_id", "time"], kind="stable").reset_index(drop=True)
-    ds["events"] = ds["events"].sort_values(["group_id", "time"], kind="stable").reset_index(drop=True)
+    ds = {name: df.drop(columns=["_file"]) if "_file" in df.columns else df for name, df in ds.items()}
+    ds["messages"] = _by_group_and_time(ds["messages"], ~dup)
+    ds["events"] = _by_group_and_time(ds["events"], ~ev_dup)
     msgs, mems, ids = identity.resolve(ds["messages"], ds["members"], ds["roster"])
     return Dataset(messages=msgs, events=ds["events"], members=mems, roster=ds["roster"], groups=ds["groups"],
                    identities=ids, files=reports, duplicates=dups, notes=notes, tz=tz)

@@ -7,6 +7,8 @@ here, so a rule can rely on them whatever export the data came from.
 Conventions
 -----------
 * Strings are pandas' Arrow-backed ``str`` dtype; missing values are NA.
+* ``source_file`` (kind ``label``) is a categorical over the files read: it
+  repeats on every row of a file, and a path per row would be the widest column.
 * Instants are timezone-aware (``datetime64[ns, <tz>]``), in the audit's zone
   (Asia/Shanghai unless the export says otherwise or ``--tz`` is given).
 * Calendar dates (hire date, registry end date…) are naive midnight
@@ -59,6 +61,9 @@ DATE = "date"       # naive calendar day
 INT = "Int32"      # nullable: a group seen only in exports has no registry line
 BOOL = "bool"
 OBJECT = "object"
+#: text that repeats on most rows, kept as a categorical over its distinct values: the path
+#: of the file a record came from would otherwise be stored, copied and sorted once per row
+LABEL = "label"
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ CATEGORIES = {
 }
 
 _SOURCE = (
-    Column("source_file", STR, "path of the export file the record came from"),
+    Column("source_file", LABEL, "path of the export file the record came from"),
     Column("source_line", INT, "1-based physical line where the record starts"),
 )
 
@@ -178,6 +183,8 @@ def _dtype(kind: str, tz: str):
         return pd.DatetimeTZDtype("ns", tz)
     if kind == DATE:
         return "datetime64[ns]"
+    if kind == LABEL:
+        return pd.CategoricalDtype(pd.Index([], dtype=_STR_DTYPE))
     return kind
 
 
@@ -217,6 +224,8 @@ def conform(df: pd.DataFrame, table: Table, tz: str = DEFAULT_TZ) -> pd.DataFram
                 s = s.astype(dtype)
             elif c.kind == OBJECT:
                 s = s.astype(object)
+            elif c.kind == LABEL:
+                s = s if isinstance(s.dtype, pd.CategoricalDtype) else s.astype(_STR_DTYPE).astype("category")
             elif isinstance(dtype, pd.CategoricalDtype) and not isinstance(s.dtype, pd.CategoricalDtype):
                 s = _categorical(s, dtype)
             elif str(s.dtype) != str(dtype):
@@ -229,6 +238,8 @@ def conform(df: pd.DataFrame, table: Table, tz: str = DEFAULT_TZ) -> pd.DataFram
             s = pd.Series(pd.NaT, index=df.index, dtype=dtype)
         elif c.kind == STR:
             s = pd.Series(_null_strings(n), index=df.index)
+        elif c.kind == LABEL:
+            s = pd.Series(pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=dtype), index=df.index)
         else:
             s = pd.Series(pd.NA, index=df.index).astype(dtype)
         out[c.name] = s

@@ -83,7 +83,7 @@ def test_expanding_character_maps_to_itself():
 
 _ALPHABET = st.sampled_from(list("赌博彩票口交路通好的abcABC12 -._*★，。！？…")
                             + ["\u200b", "\u3000", "\u2005", "賭", "ｄ", "Ｄ", "⼝", "㈱", "\ufe0f", "\U0001f600",
-                               "\U00020000", "ß", "İ", "\t", "\n"])
+                               "\U00020000", "ß", "İ", "\t", "\n", "\x00"])
 
 
 @settings(max_examples=150, deadline=None)
@@ -96,3 +96,12 @@ def test_align_agrees_with_the_column_function_and_is_idempotent(texts):
         assert len(a.origins) == len(normal)
         assert list(a.origins) == sorted(a.origins)
         assert norm(normal) == normal
+
+
+def test_a_column_normalises_each_text_as_alone_even_with_the_joining_character():
+    # The column is normalised in one pass over its texts joined by NUL; a text
+    # holding a NUL itself must not shift the others.
+    texts = ["賭 博", "ｄｕｂｏ\x00賭博", "赌\u200b博", "门口，交接", "a\x00\x00b"]
+    column = normalize(pd.Series(texts, dtype="str")).tolist()
+    assert column == [norm(t) for t in texts]
+    assert column[:4] == ["赌博", "dubo\x00赌博", "赌博", "门口，交接"]

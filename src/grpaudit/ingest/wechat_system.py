@@ -12,6 +12,8 @@ which tells a quoted ``"你"`` (someone's nickname) from the bare ``你``
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -54,29 +56,30 @@ _SELF = ("你", "我")
 _TEMPLATE = r"^(?:\$[^$]*\$|\$\{[^}]*\})$"
 
 
-def _names(tokens: pd.Series, me: str | None) -> pd.Series:
-    """Quoted or bare name tokens → display names (NA for none/templates, ``me`` for 你)."""
-    tokens = tokens.str.strip()
+def _names(tokens: pa.Array, me: str | None) -> pa.Array:
+    """Quoted or bare name tokens → display names (null for none/templates, ``me`` for 你)."""
+    tokens = pc.utf8_trim_whitespace(tokens)
     if me is not None:
-        tokens = tokens.where(~tokens.isin(_SELF), me)
-    names = tokens.str.strip('"“”').str.strip()
-    bad = names.eq("") | names.str.match(_TEMPLATE).fillna(False).astype(bool)
-    return names.where(~bad.fillna(True))
+        tokens = pc.if_else(pc.is_in(tokens, value_set=pa.array(_SELF, tokens.type)), pa.scalar(me, tokens.type),
+                            tokens)
+    names = pc.utf8_trim_whitespace(pc.utf8_trim(tokens, '"“”'))
+    bad = pc.or_(pc.equal(names, ""), pc.match_substring_regex(names, _TEMPLATE))
+    return pc.if_else(pc.fill_null(bad, True), pa.scalar(None, names.type), names)
 
 
-def _split_targets(targets: pd.Series) -> pd.Series:
-    """A list of invitees/removed people → list of name tokens per row.
+def _split_targets(targets: list[str]) -> list[list[str]]:
+    """Lists of invitees/removed people → name tokens per list.
 
     Quoted lists are split on the quotes (a name may contain 、); a bare 你
     among quoted names (邀请你和"李四") is kept. Bare lists are split on 、 and commas.
+    Only sentences naming several people come here, a few per export.
     """
-    quoted = targets.str.contains('["“”]', regex=True).fillna(False).astype(bool)
-    out = pd.Series([[]] * len(targets), index=targets.index, dtype=object)
-    if quoted.any():
-        out[quoted] = targets[quoted].str.findall(r'[“"][^"“”]+[”"]|你')
-    if (~quoted).any():
-        out[~quoted] = targets[~quoted].str.split(r"\s*[、，,]\s*", regex=True)
-    return out
+    return [_QUOTED.findall(t) if _QUOTE.search(t) else _BARE_SEP.split(t) for t in targets]
+
+
+_QUOTE = re.compile('["“”]')
+_QUOTED = re.compile(r'[“"][^"“”]+[”"]|你')
+_BARE_SEP = re.compile(r"\s*[、，,]\s*")
 
 
 def parse_system_lines(text: pd.Series, me: str | None = None) -> pd.DataFrame:
@@ -88,51 +91,65 @@ def parse_system_lines(text: pd.Series, me: str | None = None) -> pd.DataFrame:
     ``target_name``, ``detail``. ``你`` (the exporting account) is replaced by
     ``me`` when given. Unmatched sentences get event ``other`` with the
     sentence in ``detail``.
+
+    Every step is an Arrow kernel over the column: exports come one file per
+    group, so this runs once per file, and its cost per call matters as much
+    as its cost per line.
     """
-    raw = text.astype("str").fillna("")
+    raw = pa.array(text.astype("str"), pa.large_string())
+    if isinstance(raw, pa.ChunkedArray):    # Series backed by several Arrow chunks
+        raw = raw.combine_chunks()
+    raw = pc.fill_null(raw, "")
     # Exporters sometimes leave markup in the sentence (<_wc_custom_link_ …>撤销</…>).
-    clean = raw.str.replace(r"</?[A-Za-z_][^<>]*>", "", regex=True).str.strip()
-    arr = pa.array(clean)
-    if isinstance(arr, pa.ChunkedArray):    # Series backed by several Arrow chunks
-        arr = arr.combine_chunks()
+    clean = pc.utf8_trim_whitespace(pc.replace_substring_regex(raw, r"</?[A-Za-z_][^<>]*>", ""))
     pending = np.arange(len(clean))
-    parts: list[pd.DataFrame] = []
+    pos, events = [], []
+    fields: dict[str, list[pa.Array]] = {f: [] for f in ("actor", "target", "targets", "detail")}
     for event, detail, pattern in _PATTERNS:
         if not len(pending):
             break
-        found = pc.extract_regex(arr.take(pending), pattern)
-        ok = np.asarray(found.is_valid())
+        found = pc.extract_regex(clean if len(pending) == len(clean) else clean.take(pending), pattern)
+        ok = found.is_valid().to_numpy(zero_copy_only=False)
         if not ok.any():
             continue
-        hit = found.filter(ok)
-        part = pd.DataFrame({"pos": pending[ok], "event": event, "detail": detail})
-        for fld in hit.type:
-            part[fld.name] = pd.Series(hit.field(fld.name)).astype("str").to_numpy()
-        parts.append(part)
+        hit, k = found.filter(ok), int(ok.sum())
+        names = [f.name for f in hit.type]
+        for fld, parts in fields.items():
+            if fld in names:
+                parts.append(hit.field(fld).cast(pa.large_string()))
+            else:
+                parts.append(pa.repeat(pa.scalar(detail if fld == "detail" else None, pa.large_string()), k))
+        pos.append(pending[ok])
+        events.append(np.full(k, event, dtype=object))
         pending = pending[~ok]
     # Sentences no pattern knows: kept whole so nothing is lost.
-    parts.append(pd.DataFrame({"pos": pending, "event": "other", "detail": raw.to_numpy()[pending]}))
-    df = pd.concat(parts, ignore_index=True).sort_values("pos", kind="stable")
-    for col in ("actor", "target", "targets"):
-        if col not in df:
-            df[col] = pd.NA
-    df = df.astype({"actor": "str", "target": "str", "targets": "str", "detail": "str"})
+    pos.append(pending)
+    events.append(np.full(len(pending), "other", dtype=object))
+    for fld, parts in fields.items():
+        parts.append(raw.take(pending) if fld == "detail" else pa.nulls(len(pending), pa.large_string()))
+    at = np.concatenate(pos)
+    order = pa.array(np.argsort(at, kind="stable"))
+    at = at[order.to_numpy()]
+    event = pa.array(np.concatenate(events), pa.large_string()).take(order)
+    cols = {fld: pa.concat_arrays(parts).take(order) for fld, parts in fields.items()}
 
-    many = df["targets"].notna()
+    many = cols["targets"].is_valid().to_numpy(zero_copy_only=False)
     if many.any():
-        df.loc[many, "target"] = pd.NA
-        df["target"] = df["target"].astype(object)
-        df.loc[many, "target"] = _split_targets(df.loc[many, "targets"])
-        df = df.explode("target")
-        df["target"] = df["target"].astype("str")
-    renamed = df["event"].eq("rename")
-    if renamed.any():
-        df.loc[renamed, "detail"] = df.loc[renamed, "detail"].str.replace(r'^[“"](.*)[”"]$', r"\1", regex=True)
+        # One row per named target: the others stay one row with their single target.
+        split = iter(_split_targets(cols["targets"].filter(pa.array(many)).to_pylist()))
+        tokens = [(next(split) or [None]) if m else [t] for m, t in zip(many, cols["target"].to_pylist())]
+        repeat = np.array([len(t) for t in tokens])
+        rows = np.repeat(np.arange(len(at)), repeat)
+        at, event = at[rows], event.take(pa.array(rows))
+        cols = {fld: col.take(pa.array(rows)) for fld, col in cols.items()}
+        cols["target"] = pa.array([t for ts in tokens for t in ts] if len(rows) else [], pa.large_string())
+    renamed = pc.equal(event, "rename")
+    cols["detail"] = pc.if_else(renamed, pc.replace_substring_regex(cols["detail"], r'^[“"](.*)[”"]$', r"\1"),
+                                cols["detail"])
+    columns = {"event": event, "actor_name": _names(cols["actor"], me), "target_name": _names(cols["target"], me),
+               "detail": cols["detail"]}
+    return pd.DataFrame({c: pd.arrays.ArrowStringArray(a, dtype=_STR) for c, a in columns.items()},
+                        index=text.index[at])
 
-    out = pd.DataFrame({
-        "event": df["event"].astype("str").to_numpy(),
-        "actor_name": _names(df["actor"], me).to_numpy(),
-        "target_name": _names(df["target"], me).to_numpy(),
-        "detail": df["detail"].to_numpy(),
-    }, index=text.index[df["pos"].to_numpy()])
-    return out.astype("str")
+
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)

@@ -29,7 +29,7 @@ from ..textscan import links
 from ..textscan.lexicon import Lexicon, LexiconError, read_words
 from ..textscan.regexsafe import compile_pattern
 from .base import AuditContext, Rule
-from .messages import batches, finding_rows, first_hits, per_scope, quoted, sentence
+from .messages import batches, finding_rows, first_hits, normal_text, per_scope, quoted, sentence
 
 # ---- CON001: word lists ------------------------------------------------------
 
@@ -209,7 +209,7 @@ class WordLists(Rule):
     def check(self, ctx: AuditContext) -> pd.DataFrame:
         frames = []
         for opts, scopes, msgs in batches(ctx, self.code):
-            hits = lexicon(ctx, self.code, opts).scan(msgs["text"])
+            hits = lexicon(ctx, self.code, opts).scan(msgs["text"], normal_text(ctx, msgs))
             if hits.empty:
                 continue
             rows = self._rows(ctx, msgs, hits)

@@ -232,7 +232,8 @@ class TemporaryOverdue(Rule):
             g["time"] = g["msg_time"].where(pd.Series("message" in o.alive_when, index=g.index))
             has_time = g["time"].notna()
             g["date"] = _day(g["time"], ctx.tz).fillna(pd.Timestamp(ctx.end))
-            g["source_file"] = g["msg_file"].where(has_time, g["source_file"])
+            # text, not categoricals: the message and registry files are different categories
+            g["source_file"] = g["msg_file"].astype("str").where(has_time, g["source_file"].astype("str"))
             g["source_line"] = g["msg_line"].where(has_time, g["source_line"])
             first = _text(np.where(g["msg_time"].notna(), "first message after it " + g["msg_time"].dt.strftime(
                 "%Y-%m-%d %H:%M:%S").astype("str") + " by " + g["msg_sender"].fillna("?"),
@@ -414,7 +415,8 @@ class Inactive(Rule):
             g["message"] = (g["group_name"] + " has had no message since " + _ymd(g["since"]) + " (" + idle
                             + " days): review whether it is still needed")
             g["date"] = end
-            g["source_file"] = g["msg_file"].where(has_msg, g["source_file"])
+            # text, not categoricals: the message and registry files are different categories
+            g["source_file"] = g["msg_file"].astype("str").where(has_msg, g["source_file"].astype("str"))
             g["source_line"] = g["msg_line"].where(has_msg, g["source_line"])
             g = g.drop(columns=["owner", "responsible"]).merge(_owners(ctx), on="group_id", how="left")
             frames.append(ctx.findings(attach_responsible(g, ctx), self, scope))

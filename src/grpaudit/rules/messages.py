@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..textscan import pii
+from ..textscan.normalize import normalize_array
 from ..textscan.regexsafe import arrow_text
 from .base import AuditContext, Rule, Scope
 from .common import roster_names
@@ -115,12 +116,30 @@ def batches(ctx: AuditContext, code: str) -> list[tuple[Any, list[Scope], pd.Dat
     m = ctx.messages
     lo = pd.Timestamp(ctx.start).tz_localize(ctx.tz)
     hi = pd.Timestamp(ctx.end + dt.timedelta(days=1)).tz_localize(ctx.tz)
+    memo = context_memo(ctx)
     for scopes in by_options.values():
         ids = pd.Index([]).append([s.group_ids for s in scopes])
-        keep = m["group_id"].isin(ids) & (m["time"] >= lo) & (m["time"] < hi) & m["text"].fillna("").ne("")
-        if keep.any():
-            out.append((scopes[0].options, scopes, m[keep.to_numpy()].reset_index(drop=True)))
+        # Most message rules read the same groups' messages: the copy is made once per context.
+        key = ("batch", ctx.start, ctx.end, ctx.tz, tuple(sorted(set(ids))))
+        table, msgs = memo.get(key, (None, None))
+        if table is None or table() is not m:
+            keep = m["group_id"].isin(ids) & (m["time"] >= lo) & (m["time"] < hi) & m["text"].fillna("").ne("")
+            msgs = m[keep.to_numpy()].reset_index(drop=True) if keep.any() else None
+            memo[key] = (weakref.ref(m), msgs)
+        if msgs is not None:
+            out.append((scopes[0].options, scopes, msgs))
     return out
+
+
+def normal_text(ctx: AuditContext, msgs: pd.DataFrame) -> pa.Array:
+    """The normal form (``textscan.normalize``) of a batch's texts, worked out once per batch:
+    every word-list rule scans it."""
+    memo = context_memo(ctx)
+    frame, normal = memo.get(("normal", id(msgs)), (None, None))
+    if frame is None or frame() is not msgs:
+        normal = normalize_array(msgs["text"])
+        memo[("normal", id(msgs))] = (weakref.ref(msgs), normal)
+    return normal
 
 
 _MEMOS: dict[int, dict] = {}

@@ -19,7 +19,7 @@ from ..findings import concat
 from ..policy.schema import RuleOptions
 from ..textscan import pii
 from .base import AuditContext, Rule
-from .messages import batch_pii, batches, finding_rows, first_hits, per_scope, quoted, sentence
+from .messages import batch_pii, batches, finding_rows, first_hits, normal_text, per_scope, quoted, sentence
 
 
 class _Numbers(Rule):
@@ -184,7 +184,8 @@ class PayTalk(Rule):
     def check(self, ctx: AuditContext) -> pd.DataFrame:
         frames = []
         for opts, scopes, msgs in batches(ctx, self.code):
-            hits = pii.salary_talk(msgs["text"], tuple(dict.fromkeys(opts.words + opts.extra_words)))
+            hits = pii.salary_talk(msgs["text"], tuple(dict.fromkeys(opts.words + opts.extra_words)),
+                                   normal_text(ctx, msgs))
             if hits.empty:
                 continue
             first, words = first_hits(hits, ["message"])

@@ -29,6 +29,7 @@ from pathlib import Path
 import ahocorasick_rs
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .normalize import align, normalize, normalize_array
 
@@ -105,15 +106,16 @@ class Lexicon:
         return cls({cat: [w for p in paths for w in read_words(p)] for cat, paths in categories.items()},
                    [w for p in allow for w in read_words(p)])
 
-    def scan(self, text: pd.Series) -> pd.DataFrame:
+    def scan(self, text: pd.Series, normal: pa.Array | None = None) -> pd.DataFrame:
         """Every listed word in every message, allow-list hits removed.
 
         One row per (message, category, word, occurrence): ``message`` is the
         index label of the text, ``word`` the word as listed, ``start``/``end``
         the character span in the *original* text and ``matched`` that span
-        (``赌 博`` for the listed ``赌博``), for evidence.
+        (``赌 博`` for the listed ``赌博``), for evidence. ``normal`` is
+        ``normalize_array(text)`` when the caller has it already.
         """
-        arr = normalize_array(text)
+        arr = normalize_array(text) if normal is None else normal
         offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
         chars = arr.buffers()[2]
         data = np.frombuffer(chars, dtype=np.uint8) if chars is not None else np.zeros(0, np.uint8)

@@ -166,6 +166,9 @@ def _rules() -> _Rules:
     )
 
 
+_JOIN = "\x00"
+
+
 def _normalize_one(text: str, rules: _Rules) -> str:
     return rules.separators.sub("", text.translate(rules.table))
 
@@ -178,7 +181,14 @@ def normalize_array(text: pd.Series | pa.Array | pa.ChunkedArray) -> pa.LargeStr
     # finds the others, and only those go through Python.
     todo = pc.match_substring_regex(arr, rules.needs_work)
     if pc.any(todo).as_py():
-        done = [_normalize_one(s, rules) for s in arr.filter(todo).to_pylist()]
+        texts = arr.filter(todo).to_pylist()
+        # One translate and one regex pass over all of them, joined by a character that
+        # maps to itself and is no separator; per text only if a text holds it.
+        joined = _JOIN.join(texts)
+        if joined.count(_JOIN) == len(texts) - 1:
+            done = _normalize_one(joined, rules).split(_JOIN)
+        else:
+            done = [_normalize_one(s, rules) for s in texts]
         arr = pc.replace_with_mask(arr, todo, pa.array(done, pa.large_string()))
     return arr
 

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from .lexicon import Lexicon
@@ -184,6 +185,7 @@ def _salary_lexicon(words: tuple[str, ...]) -> Lexicon:
     return Lexicon({"salary": words})
 
 
-def salary_talk(text: pd.Series, words: Iterable[str] = SALARY_WORDS) -> pd.DataFrame:
+def salary_talk(text: pd.Series, words: Iterable[str] = SALARY_WORDS, normal: pa.Array | None = None
+                ) -> pd.DataFrame:
     """Pay and salary words in each message, as ``Lexicon.scan`` rows (category ``salary``)."""
-    return _salary_lexicon(tuple(words)).scan(text)
+    return _salary_lexicon(tuple(words)).scan(text, normal)
