@@ -122,8 +122,8 @@ def _stack(parts: list[pd.DataFrame], table: model.Table, tz: str) -> pd.DataFra
         return model.empty(table, tz).assign(_file=pd.Series([], dtype="int32"))
     # One set of categories for every file's labels, so the stacked column stays a categorical.
     labels = [c.name for c in table.columns if c.kind == model.LABEL]
-    parts = [model.conform(p, table, tz).assign(_file=p["_file"].to_numpy()) for p in parts]
     for col in labels:
+        parts = [p.assign(**{col: p[col].astype("category")}) for p in parts]
         cats = pd.Index(pd.unique(np.concatenate([p[col].cat.categories.to_numpy(dtype=object) for p in parts])),
                         dtype="str")
         parts = [p.assign(**{col: p[col].cat.set_categories(cats)}) for p in parts]
@@ -151,9 +151,11 @@ def _repeats(df: pd.DataFrame, keys: list[str], among: np.ndarray | None = None)
     rows = rows[spread.to_numpy() > 1]
     if not len(rows):
         return dup
-    sub = df[keys + ["_file"]].iloc[rows]
-    first = sub.groupby(keys, dropna=False, observed=True, sort=False)["_file"].transform("min")
-    dup[rows] = (sub["_file"] != first).to_numpy()
+    sub = df[keys].iloc[rows]
+    key = sub.groupby(keys, dropna=False, observed=True, sort=False).ngroup().to_numpy()
+    first = np.full(key.max(initial=-1) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(first, key, files[rows])
+    dup[rows] = files[rows] != first[key]
     return dup
 
 
