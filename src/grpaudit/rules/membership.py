@@ -8,6 +8,7 @@ per member.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 from typing import Literal
 
@@ -20,6 +21,7 @@ from ..findings import concat
 from ..policy.schema import RuleOptions, Section, WorkDays
 from .base import AuditContext, Rule
 from .common import attach_responsible, responsible_people
+from .messages import context_memo
 
 People = list[str]
 
@@ -79,8 +81,19 @@ def _identify(ctx: AuditContext) -> tuple[pd.DataFrame, pd.DataFrame]:
     several employees) and ``candidates`` (their ids). Join/leave/removed events
     of the period gain the same three columns for their target, resolved like a
     sender (``identity.resolve``, with the member lists as evidence: ``吴昊``
-    quitting, ``Rain`` being invited).
+    quitting, ``Rain`` being invited). Worked out once per context: five rules
+    read it, and resolving builds the roster's lookup tables each time.
     """
+    memo = context_memo(ctx)
+    key = ("identify",) + _when(ctx)
+    tables, found = memo.get(key, ((None, None), None))
+    if tables[0] is None or tables[0]() is not ctx.events or tables[1]() is not ctx.members:
+        found = _identify_now(ctx)
+        memo[key] = ((weakref.ref(ctx.events), weakref.ref(ctx.members)), found)
+    return found
+
+
+def _identify_now(ctx: AuditContext) -> tuple[pd.DataFrame, pd.DataFrame]:
     start, end = _when(ctx)
     ev = ctx.events
     day = _day(ev["time"])
