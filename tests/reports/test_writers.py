@@ -59,8 +59,9 @@ def test_workbook_sheets_headers_types(data, tmp_path):
     assert sum(r[0] == "unresolved" for r in quality) == 5
     manual = [r[:2] for r in wb["人工检查"].iter_rows(min_row=2, values_only=True)]
     assert manual[0] == ("000-A", "转发公司发布的朋友圈内容") and len(manual) == len(data.manual) > 0
-    widths = {k: d.width for k, d in wb["违规明细"].column_dimensions.items()}
-    assert 6 <= min(widths.values()) and max(widths.values()) <= 60
+    # a stored width includes Excel's cell padding (5 px = 0.71 characters of 7 px): take it off
+    widths = [d.width - 0.7109375 for d in wb["违规明细"].column_dimensions.values()]
+    assert 6 <= min(widths) and max(widths) <= 60
 
 
 def test_english_headers(data, tmp_path):
@@ -175,8 +176,16 @@ def test_priced_money_is_yuan_with_two_decimals(demo, tmp_path):
     fine = row[head.index("罚款（元）")]
     assert fine.value == 50.5 and fine.number_format == "#,##0.00"
     assert "处罚明细" in wb.sheetnames
+    charges = wb["处罚明细"]
+    head = [c.value for c in charges[1]]
+    waived = [r[head.index("已豁免")] for r in charges.iter_rows(min_row=2)]
+    assert [c.value for c in waived] == [False, False, True] and {c.data_type for c in waived} == {"b"}
+    assert [r[head.index("罚款（元）")].number_format for r in charges.iter_rows(min_row=2)] == ["#,##0.00"] * 3
     s = json.loads((tmp_path / "summary.json").read_text("utf-8"))
     assert s["fine_yuan"] == 70.5
+    for name in ("violations.json", "people.json", "summary.json"):     # orjson's layout is the stdlib's
+        text = (tmp_path / name).read_text("utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n", name
     assert "50.50" in (tmp_path / "people-2026-10.csv").read_text("utf-8-sig")
 
 
@@ -196,6 +205,8 @@ def test_empty_month_still_writes_every_report(demo, tmp_path):
     paths = write_all(data, tmp_path, split_by="department")
     assert len(paths) == 1 + 7 + 3 + 1 and not (tmp_path / "departments").exists()
     assert json.loads((tmp_path / "violations.json").read_text("utf-8")) == []
+    ws = openpyxl.load_workbook(tmp_path / "audit-2026-10.xlsx")["违规明细"]
+    assert ws.max_row == 1 and ws.auto_filter.ref == "A1:T1" and ws.freeze_panes == "A2"
     assert "<table id=\"findings\">" in render(data)
 
 

@@ -3,12 +3,16 @@
 Field names are the internal English ones whatever ``--lang`` says. ``VERSION``
 (in summary.json) changes only when a field is removed or changes meaning;
 new fields may appear at any time.
+
+orjson writes the files, ten times faster than ``json.dumps(indent=2)`` and in
+the same layout (UTF-8 text, two-space indent). Rows become dicts of plain
+Python values a column at a time, not through pandas' per-cell boxing.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+import orjson
 import pandas as pd
 
 from ..rules import CATEGORIES
@@ -23,34 +27,40 @@ CHARGE_FIELDS = ("role", "person_id", "person_name", "department", "fine_yuan", 
                  "action", "occurrence", "waived", "basis")
 
 
+def _column(col: pd.Series) -> list:
+    """A column as JSON values: NA as None, numpy scalars as Python ones (object arrays hold those)."""
+    return col.to_numpy(dtype=object, na_value=None).tolist()
+
+
 def _records(df: pd.DataFrame) -> list[dict]:
-    """Rows as dicts with JSON values: NA as null, numpy scalars as Python ones."""
-    df = df.astype(object)
-    return df.where(pd.notna(df), None).to_dict(orient="records")
+    """Rows as dicts with JSON values."""
+    keys = list(df.columns)
+    return [dict(zip(keys, row)) for row in zip(*(_column(df[c]) for c in keys))]
 
 
-def _penalties(data: ReportData) -> pd.Series:
+def _penalties(data: ReportData) -> list:
     """Each finding's penalty: null when not priced, else totals and the charges behind them."""
     f = data.findings
     if not data.priced:
-        return pd.Series([None] * len(f), index=f.index, dtype=object)
+        return [None] * len(f)
     ch = data.charges.assign(fine_yuan=yuan(data.charges["fine_fen"]))
     cols = [c for c in CHARGE_FIELDS if c in ch]
     # One conversion for all charges, then a dict append per charge: a groupby with a frame per
     # fingerprint costs a few ms each, minutes for a large company's month.
     lists: dict = {}
-    for fp, rec in zip(ch["fingerprint"], _records(ch[cols])):
+    for fp, rec in zip(_column(ch["fingerprint"]), _records(ch[cols])):
         lists.setdefault(fp, []).append(rec)
-    return pd.Series([{"fine_yuan": None if pd.isna(fen) else int(fen) / 100,
-                       "points": None if pd.isna(pts) else int(pts), "charges": lists.get(fp, [])}
-                      for fp, fen, pts in zip(f["fingerprint"], f["fine_fen"], f["points"])],
-                     index=f.index, dtype=object)
+    fines, points = _column(yuan(f["fine_fen"])), _column(f["points"])
+    return [{"fine_yuan": fine, "points": pts, "charges": lists.get(fp, [])}
+            for fp, fine, pts in zip(_column(f["fingerprint"]), fines, points)]
 
 
 def violations(data: ReportData) -> list[dict]:
     """One item per finding: who, where, when (ISO 8601 with offset), which clause, the evidence, the penalty."""
     f = data.findings
-    time = f["time"].map(lambda t: t.isoformat() if pd.notna(t) else None).astype(object)
+    # orjson writes datetimes as Timestamp.isoformat() did (offset, microseconds when nonzero),
+    # without a Python call per finding; NaT becomes None in _records.
+    time = pd.Series(f["time"].dt.to_pydatetime(), index=f.index, dtype=object)
     df = pd.DataFrame({
         "fingerprint": f["fingerprint"], "rule": f["rule"], "category": f["category"],
         "severity": f["severity"].astype(str), "group": f["group_name"], "group_id": f["group_id"],
@@ -95,8 +105,9 @@ def summary(data: ReportData) -> dict:
 
 
 def write_json(doc, path: Path) -> Path:
+    """``doc`` as indented UTF-8 JSON (non-ASCII text kept as is, not \\u-escaped)."""
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tmp.write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n")
     return path
 
 
