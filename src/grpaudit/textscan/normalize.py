@@ -142,6 +142,8 @@ def _rules() -> _Rules:
     separators = []
     for cp in (cp for block in _ASSIGNED for cp in block):
         ch = chr(cp)
+        if unicodedata.category(ch) == "Cn":
+            continue        # unassigned: no mapping, neither invisible nor a separator
         if _invisible(ch):
             table[cp] = None
             continue
@@ -149,8 +151,11 @@ def _rules() -> _Rules:
             separators.append(cp)
         if ch in _KEEP:
             continue
-        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", ch).casefold())
-        out = "".join(simplified.get(c, c) for c in folded if not _invisible(c))
+        if unicodedata.is_normalized("NFKC", ch) and ch.casefold() == ch:
+            out = simplified.get(ch, ch)        # most characters: quick checks instead of two NFKC passes
+        else:
+            folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", ch).casefold())
+            out = "".join(simplified.get(c, c) for c in folded if not _invisible(c))
         if out != ch:
             table[cp] = out
     han = [cp for a, b in _HAN_RANGES for cp in range(a, b + 1)]
