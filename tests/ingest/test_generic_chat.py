@@ -212,3 +212,33 @@ def test_cut_off_last_record_is_skipped_with_its_line():
     res = read("x.csv", data)
     assert res.messages["msg_id"].tolist() == ["m1"]
     assert [(s.line, s.level) for s in res.skipped] == [(3, "error")]
+
+
+@pytest.mark.parametrize("malformed", [False, True])
+def test_line_breaks_blank_rows_spaces_and_mixed_time_layouts(malformed):
+    # The fast paths (Arrow's reader, plain YYYY-MM-DD HH:MM:SS times) and their fallbacks
+    # (the line-exact reader a malformed row sends the file to, the other time layouts)
+    # must give the same rows, lines and skips.
+    rows = ['群A,g1,2026-10-08 09:00:00,E1,张三,文本,"@李四 第一行\n第二行",m1',
+            '" 群A ",g1,2026/10/08 09:01,E2,\u3000李四 ,图片,,m2',
+            ",,,,,,,",
+            '群A,g1,2026-10-08 9:02:03 PM,E1,张三,文本,"a\r\nb\r\nc",m3',
+            "群A,g1,2026-02-30 09:00:00,E1,张三,文本,bad day,m4",
+            "群A,g1,1791421260,E1,张三,文本,epoch,m5",
+            "群A,g1,2026-10-08 09:06:00, , ,文本,no sender,m6",
+            "群A,g1,2026-10-08 09:07:00,E1,张三,系统,张三邀请李四加入了群聊,m7"]
+    rows += ["群A,g1,2026-10-08 09:08:00,E1,张三"] if malformed else []
+    rows += ["群A,g1,2026-10-08 09:09:00,E1,张三,表情, ,m8"]
+    res = read("x.csv", table(*rows))
+    m, e, shift = res.messages, res.events, int(malformed)
+    assert m["msg_id"].tolist() == ["m1", "m2", "m3", "m5", "m8"]
+    assert m["source_line"].tolist() == [2, 4, 6, 10, 13 + shift]
+    assert m["time"].tolist() == [pd.Timestamp(f"2026-10-08 {t}", tz=TZ)
+                                  for t in ("09:00:00", "09:01:00", "21:02:03", "09:01:00", "09:09:00")]
+    assert m["group_name"].tolist() == ["群A"] * 5 and m["sender_name"].tolist() == ["张三", "李四", "张三", "张三", "张三"]
+    assert m["text"].tolist() == ["@李四 第一行\n第二行", "[图片]", "a\r\nb\r\nc", "epoch", "[表情]"]
+    assert m["mentions"].iloc[0] == ("李四",) and m["kind"].astype(str).tolist()[1:] == ["image", "text", "text", "sticker"]
+    assert (e["event"].tolist(), e["target_name"].tolist(), e["source_line"].tolist()) == (["join"], ["李四"], [12])
+    skips = [(9, "unparseable 发送时间 '2026-02-30 09:00:00'"), (11, "missing sender: 发送人ID and 发送人 empty")]
+    skips += [(13, "5 fields where the header has 8")] if malformed else []
+    assert [(s.line, s.reason) for s in res.skipped] == skips

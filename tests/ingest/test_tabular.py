@@ -45,3 +45,35 @@ def test_blank_lines_do_not_shift_line_numbers(tmp_path):
     p.write_text("a,b\n1,x\n\n2,y\n", encoding="utf-8")
     df, lines, skips = read_table(Source(p))
     assert df["a"].tolist() == ["1", "2"] and list(lines) == [2, 4] and skips == []
+
+
+def test_start_lines_with_breaks_in_several_columns_and_blank_rows_over_many_blocks(tmp_path):
+    # Enough rows for several of pyarrow's 1 MB blocks; line breaks (LF and CRLF) in two
+    # columns; blank rows (only commas or spaces) are not records but still take their line.
+    body, want_a, want_lines, line = [], [], [], 2
+    c = "澤東" * 30
+    for i in range(40000):
+        if i % 997 == 3:
+            body.append(f'"a{i}\nmore",b,{c}')
+            want_a.append(f"a{i}\nmore")
+            want_lines.append(line)
+            line += 2
+        elif i % 991 == 5:
+            body.append(f'a{i},"b\r\n\nend",{c}')
+            want_a.append(f"a{i}")
+            want_lines.append(line)
+            line += 3
+        elif i % 1009 == 7:
+            body.append(" , ,\u3000" if i % 2 else ",,")
+            line += 1
+        else:
+            body.append(f"a{i},b,{c}")
+            want_a.append(f"a{i}")
+            want_lines.append(line)
+            line += 1
+    p = tmp_path / "t.csv"
+    p.write_bytes(("a,b,c\n" + "\n".join(body) + "\n").encode("utf-8"))
+    assert p.stat().st_size > 3 * 2**20
+    df, lines, skips = read_table(Source(p))
+    assert skips == [] and df["a"].tolist() == want_a and lines.tolist() == want_lines
+    assert str(df["a"].dtype) == "str"

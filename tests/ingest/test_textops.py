@@ -3,10 +3,11 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grpaudit.ingest.textops import MENTION_ALL, extract_mentions
+from grpaudit.ingest.textops import MENTION_ALL, blank, byte_counts, extract_mentions
 
 
 def _m(values, dtype="str"):
@@ -71,3 +72,25 @@ def test_same_as_python_findall(texts):
     want = [tuple(_REFERENCE.findall(t)) if t else () for t in texts]
     assert mentions.tolist() == want
     assert everyone.tolist() == [any(n in MENTION_ALL for n in names) for names in want]
+
+
+def test_byte_counts_over_chunks_slices_nulls_and_both_offset_widths():
+    values = ["a\nb", "", None, "张\n三\n", "\n", "无@"] * 3
+    want = [1, 0, 0, 2, 1, 0] * 3
+    for typ in (pa.string(), pa.large_string()):
+        arr = pa.array(values, typ)
+        assert byte_counts(arr, "\n").tolist() == want
+        assert byte_counts(arr.slice(4, 9), "\n").tolist() == want[4:13]
+        assert byte_counts(pa.chunked_array([arr.slice(0, 5), arr.slice(5, 0), arr.slice(5)]), "\n").tolist() == want
+        assert byte_counts(arr, "@").tolist() == [0, 0, 0, 0, 0, 1] * 3
+    assert byte_counts(pa.chunked_array([], pa.large_string()), "@").tolist() == []
+    # a null's slot may still hold bytes: they are not counted
+    full = pa.array(["x\n", "y\n"])
+    masked = pa.Array.from_buffers(pa.string(), 2, [pa.array([False, True]).buffers()[1], *full.buffers()[1:]])
+    assert byte_counts(masked, "\n").tolist() == [0, 1]
+
+
+def test_blank_is_what_strips_to_nothing_for_every_code_point():
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    got = blank(pa.array(chars + ["", " \u3000\t\u2005", None, " a "]))
+    assert got.tolist() == [c.strip() == "" for c in chars] + [True, True, True, False]

@@ -84,3 +84,37 @@ def test_years_a_timestamp_cannot_hold_are_unparsed_not_a_crash():
     assert _p(["3026-10-08 09:00:00", "3026-10-08T09:00:00+08:00", "2026-10-08 09:00:00"]) == [
         None, None, "2026-10-08 09:00:00"]
     assert parse_dates(pd.Series(["3026/10/8", "2026-10-08"])).isna().tolist() == [True, False]
+
+
+def test_plain_layout_reads_as_the_format_search_on_every_field_edge():
+    # YYYY-MM-DD HH:MM:SS is read straight from the bytes (times._plain); on every
+    # edge of every field, in zones with gaps and overlaps, the result must be what
+    # the general format search gives (what read every value before).
+    from itertools import product
+
+    from grpaudit.ingest.times import _parse_instants
+
+    values = ["-".join(ymd) + " " + ":".join(hms) for ymd, hms in product(
+        product(("2026", "2024", "2100", "2000", "1677", "1678", "2261", "2262", "0000"),
+                ("00", "01", "02", "12", "13"), ("00", "01", "28", "29", "30", "31", "32")),
+        product(("00", "23", "24"), ("00", "59", "60"), ("00", "59", "60")))]
+    values += ["２０２６-10-01 08:00:00", "2026-10-01T08:00:00", "2026/10/01 08:00:00", "2026-10-01 08:00:0x",
+               " 2026-10-01 08:00:0", "2026-1-01 08:00:00 ", "2026-10-01 8:00:00", "+2026-10-01 08:00:0",
+               "2026-03-08 02:30:00", "2026-11-01 01:30:00", "1986-05-04 02:30:00", "1986-09-14 01:30:00", "", None]
+    s = pd.Series(values, dtype="str", index=range(3 * len(values), 0, -3))
+    for tz in (TZ, "America/New_York", "UTC"):
+        got, want = parse_instants(s, tz), _parse_instants(s, tz)
+        assert got.dtype == want.dtype and got.index.equals(s.index)
+        assert got.equals(want) and want.notna().sum() > 800
+
+
+def test_plain_values_among_other_layouts():
+    s = pd.Series(["2026-10-09 20:43:38", "25/10/2026 10:00:00", "2026-02-30 10:00:00", "2026-10-09 8:43:38 PM",
+                   "2024-02-29 23:59:59", None, "1791419712667", " 2026-10-09 20:43:38 "],
+                  dtype="str", index=[5, 3, 9, 1, 0, 7, 2, 4])
+    got = parse_instants(s, TZ)
+    assert got.index.tolist() == [5, 3, 9, 1, 0, 7, 2, 4]
+    assert [None if pd.isna(t) else t.strftime("%Y-%m-%d %H:%M:%S") for t in got] == [
+        "2026-10-09 20:43:38", "2026-10-25 10:00:00", None, "2026-10-09 20:43:38", "2024-02-29 23:59:59", None,
+        "2026-10-08 08:35:12", "2026-10-09 20:43:38"]
+    assert str(got.dtype) == "datetime64[ns, Asia/Shanghai]"

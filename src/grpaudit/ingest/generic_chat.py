@@ -25,7 +25,7 @@ from .. import model
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
 from .tabular import find_columns, read_table
-from .textops import extract_mentions
+from .textops import blank, extract_mentions
 from .times import parse_instants
 from .wechat_system import parse_system_lines
 
@@ -106,29 +106,33 @@ def _arrow(df: pd.DataFrame, cols: dict[str, str], fld: str) -> pa.Array | None:
     """A column as Arrow text, stripped, empty cells null; None when the table lacks it."""
     if fld not in cols:
         return None
-    values = _text(df, cols, fld)
-    # Most exports need neither step: test before copying the column.
-    if pc.any(pc.match_substring_regex(values, r"^[\s\p{Z}]|[\s\p{Z}]$")).as_py():
-        values = pc.utf8_trim_whitespace(values)
-    if pc.any(pc.equal(values, "")).as_py():
-        values = pc.if_else(pc.equal(values, ""), None, values)
+    # Stripping every value is cheaper than any test for whether one needs it.
+    values = pc.utf8_trim_whitespace(_text(df, cols, fld))
+    empty = pc.equal(pc.binary_length(values), 0)
+    if pc.any(empty).as_py():
+        values = pc.if_else(empty, None, values)
     return values
 
 
-def _text(df: pd.DataFrame, cols: dict[str, str], fld: str) -> pa.Array | pa.ChunkedArray:
-    return pa.array(df[cols[fld]])     # zero-copy: the columns are Arrow-backed
+def _text(df: pd.DataFrame, cols: dict[str, str], fld: str) -> pa.Array | pa.ChunkedArray | None:
+    """A column as Arrow text as read (zero-copy: the columns are Arrow-backed); None when the table lacks it."""
+    return pa.array(df[cols[fld]]) if fld in cols else None
 
 
-def _codes(values: pa.Array | None, words: dict[str, str], choices: tuple[str, ...], default: str,
-           empty: str, n: int) -> np.ndarray:
-    """Category codes for a column of words, looked up once per distinct word."""
+def _codes(values: pa.Array | pa.ChunkedArray | None, words: dict[str, str], choices: tuple[str, ...],
+           default: str, empty: str, n: int) -> np.ndarray:
+    """Category codes for a column of words, looked up once per distinct cell.
+
+    A cell is stripped and lower-cased before the lookup; a blank cell is ``empty``.
+    """
     if values is None:
         return np.full(n, choices.index(empty), dtype=np.int8)
-    lowered = pc.utf8_lower(values)
-    seen = pc.drop_null(pc.unique(lowered))
-    table = [choices.index(words.get(w, default)) for w in seen.to_pylist()] + [choices.index(empty)]
-    at = pc.fill_null(pc.index_in(lowered, value_set=seen), len(table) - 1)
-    return np.asarray(table, dtype=np.int8)[at.to_numpy()]
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    cells = pc.dictionary_encode(values)
+    seen = pc.utf8_lower(pc.utf8_trim_whitespace(cells.dictionary)).to_pylist()
+    table = [choices.index(words.get(w, default) if w else empty) for w in seen] + [choices.index(empty)]
+    return np.asarray(table, dtype=np.int8)[pc.fill_null(cells.indices, len(seen)).to_numpy()]
 
 
 def _group_ids(gid: pa.Array, gname: pa.Array) -> pa.Array:
@@ -162,8 +166,8 @@ def read(src: Source) -> ReadResult:
     for fields in (("time",), ("text",), ("sender_id", "sender_name")):
         _require(src, cols, unused, fields)
     strings = _strings(df, cols, src)
-    kind = _codes(_arrow(df, cols, "kind"), _KINDS, model.KINDS, "other", "text", len(df))
-    platforms = _codes(_arrow(df, cols, "platform"), _PLATFORMS, model.PLATFORMS, "other", "other", len(df))
+    kind = _codes(_text(df, cols, "kind"), _KINDS, model.KINDS, "other", "text", len(df))
+    platforms = _codes(_text(df, cols, "platform"), _PLATFORMS, model.PLATFORMS, "other", "other", len(df))
     if platform is not None:
         platforms[:] = model.PLATFORMS.index(platform)
     raw_time = df[cols["time"]]
@@ -186,10 +190,13 @@ def read(src: Source) -> ReadResult:
     skipped.sort(key=lambda s: s.line or 0)
 
     def rows(mask: np.ndarray) -> pd.DataFrame:
-        # Arrow filters the text columns chunk by chunk; pandas would take() them whole.
+        # Arrow filters the text columns faster than pandas' take() would.
         out = (strings if mask.all() else strings.filter(pa.array(mask))).to_pandas(types_mapper=_STR.get)
         at = np.flatnonzero(mask)
-        return out.assign(time=time.array[at], source_line=lines[at], source_file=src.name,
+        # The model keeps the file as a category: one code per row, not the path again and again.
+        name = pd.Categorical.from_codes(np.zeros(len(at), dtype=np.int8),
+                                         categories=pd.Index([src.name] if len(at) else [], dtype="str"))
+        return out.assign(time=time.array[at], source_line=lines[at], source_file=name,
                           kind=pd.Categorical.from_codes(kind[at], dtype=model.CATEGORIES["kind"]),
                           platform=pd.Categorical.from_codes(platforms[at], dtype=model.CATEGORIES["platform"]))
 
@@ -203,10 +210,10 @@ def _messages(rows: pd.DataFrame, tz: str) -> pd.DataFrame:
     text = rows["text"]
     maybe = np.flatnonzero(rows["kind"].isin(list(_PLACEHOLDERS)).to_numpy())
     if len(maybe):
-        blank = maybe[text.iloc[maybe].str.strip().eq("").to_numpy()]
-        if len(blank):
+        empty = maybe[blank(pa.array(text.iloc[maybe]))]
+        if len(empty):
             text = text.copy()
-            text.iloc[blank] = rows["kind"].iloc[blank].astype(str).map(_PLACEHOLDERS).to_numpy()
+            text.iloc[empty] = rows["kind"].iloc[empty].astype(str).map(_PLACEHOLDERS).to_numpy()
     mentions, everyone = extract_mentions(text)
     return model.conform(rows.assign(text=text, mentions=mentions, mentions_all=everyone), model.MESSAGES, tz)
 

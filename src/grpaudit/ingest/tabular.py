@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .source import InputError, Skip, Source
+from .textops import blank, byte_counts
 from .times import parse_dates
 
 #: Headers that mark a chat export (the generic chat reader's text column);
@@ -127,10 +128,12 @@ def _read_excel(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
     return df, np.asarray(lines, dtype=np.int32), []
 
 
-def arrow_csv(src: Source, data: bytes | pa.Buffer, delimiter: str = ",") -> pa.Table | None:
+def arrow_csv(src: Source, data: bytes | pa.Buffer, delimiter: str = ",",
+              text: pa.DataType = pa.string()) -> pa.Table | None:
     """The rows after the header as Arrow text columns (empty cells ""), or None if any row is malformed.
 
-    ``data`` is the file as UTF-8 (bytes or an Arrow buffer). A row with the
+    ``data`` is the file as UTF-8 (bytes or an Arrow buffer); ``text`` is the
+    columns' type (``pa.large_string()`` is what pandas' ``str`` holds). A row with the
     wrong number of fields or a blank line makes the result None: line
     numbers after such a row are only exact from a line-tracking parser
     (``read_table``), and such files are rare.
@@ -150,7 +153,7 @@ def arrow_csv(src: Source, data: bytes | pa.Buffer, delimiter: str = ",") -> pa.
             # skip it silently and every later row's line number would be off.
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+            convert_options=pacsv.ConvertOptions(column_types={n: text for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:
@@ -162,17 +165,21 @@ def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
     header = src.header
     if not header:
         raise InputError(src.name, "no header row", line=1)
-    delim = "\t" if src.head(4096).splitlines()[0].count("\t") > src.head(4096).splitlines()[0].count(",") else ","
-    table = arrow_csv(src, src.utf8, delim)
+    first = src.head(4096).splitlines()[0]
+    delim = "\t" if first.count("\t") > first.count(",") else ","
+    table = arrow_csv(src, src.utf8, delim, pa.large_string())
     if table is None:
         return _read_csv_exact(src, header, delim)
+    # One piece per column (pyarrow gives one per 1 MB block): each later pass over a
+    # column then costs one call, not one per block, and the tables stay in one piece.
+    table = table.combine_chunks()
     # A record's first line = 2 + its index + line breaks inside earlier records.
-    nl = np.zeros(table.num_rows, dtype=np.int64)
+    breaks = np.zeros(table.num_rows, dtype=np.int64)
     for col in table.columns:
-        nl += pc.count_substring(col, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
-    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+        breaks += byte_counts(col, "\n")
+    df = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
     df.columns = header
-    start = 2 + np.arange(len(df), dtype=np.int64) + np.concatenate(([0], np.cumsum(nl)[:-1])) if len(df) else nl
+    start = 2 + np.arange(len(df), dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
     return df, start.astype(np.int32), []
 
 
@@ -206,15 +213,15 @@ def read_table(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
         # Column by column, only the rows still blank so far are looked at: after the
         # first column there are usually none, so big files pay for one column, not all.
         cand = np.arange(len(df))
-        for col in df.columns:
+        for j in range(df.shape[1]):
             if not len(cand):
                 break
-            cells = df[col].iloc[cand] if len(cand) < len(df) else df[col]
-            cand = cand[cells.fillna("").str.strip().eq("").to_numpy()]
+            cells = pa.array(df.iloc[:, j])
+            cand = cand[blank(cells.take(pa.array(cand)) if len(cand) < len(df) else cells)]
         if len(cand):
-            blank = np.zeros(len(df), dtype=bool)
-            blank[cand] = True
-            df, lines = df[~blank].reset_index(drop=True), lines[~blank]
+            keep = np.ones(len(df), dtype=bool)
+            keep[cand] = False
+            df, lines = df[keep].reset_index(drop=True), lines[keep]
     return df, lines, skips
 
 
