@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import model
+from ..textscan.regexsafe import arrow_text
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
 from .tabular import find_columns, read_table
@@ -127,12 +128,10 @@ def _codes(values: pa.Array | pa.ChunkedArray | None, words: dict[str, str], cho
     """
     if values is None:
         return np.full(n, choices.index(empty), dtype=np.int8)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    cells = pc.dictionary_encode(values)
+    cells = pc.dictionary_encode(arrow_text(values))        # a missing cell is "", blank like an empty one
     seen = pc.utf8_lower(pc.utf8_trim_whitespace(cells.dictionary)).to_pylist()
-    table = [choices.index(words.get(w, default) if w else empty) for w in seen] + [choices.index(empty)]
-    return np.asarray(table, dtype=np.int8)[pc.fill_null(cells.indices, len(seen)).to_numpy()]
+    table = [choices.index(words.get(w, default) if w else empty) for w in seen]
+    return np.asarray(table, dtype=np.int8)[cells.indices.to_numpy()]
 
 
 def _group_ids(gid: pa.Array, gname: pa.Array) -> pa.Array:

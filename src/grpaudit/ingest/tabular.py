@@ -173,14 +173,16 @@ def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
     # One piece per column (pyarrow gives one per 1 MB block): each later pass over a
     # column then costs one call, not one per block, and the tables stay in one piece.
     table = table.combine_chunks()
-    # A record's first line = 2 + its index + line breaks inside earlier records.
-    breaks = np.zeros(table.num_rows, dtype=np.int64)
-    for col in table.columns:
-        breaks += byte_counts(col, "\n")
     df = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
     df.columns = header
-    start = 2 + np.arange(len(df), dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)[:-1]))
-    return df, start.astype(np.int32), []
+    return df, record_lines(table.columns, table.num_rows), []
+
+
+def record_lines(columns, n: int) -> np.ndarray:
+    """The physical line each of ``n`` CSV records starts on (the header is line 1): 2 + its index
+    + the line breaks inside the cells of earlier records, counted in ``columns`` (Arrow text)."""
+    breaks = sum((byte_counts(col, "\n") for col in columns), np.zeros(n, dtype=np.int64))
+    return (2 + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)))[:n]).astype(np.int32)
 
 
 def _read_csv_exact(src: Source, header: list[str], delim: str):

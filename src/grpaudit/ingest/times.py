@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..textscan.regexsafe import arrow_text
 from .columns import flags
 
 # Tried in order; the first that parses a value wins for that value.
@@ -193,14 +194,12 @@ def _plain(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     none = np.zeros(n, dtype=bool), np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     if not n or not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
         return none
-    arr = pa.array(s)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = arrow_text(s)
     rows = flags(pc.equal(pc.binary_length(arr), 19))
     if not rows.any():
         return none
     # The values of 19 bytes, back to back: one row of a byte matrix each.
-    arr = arr.filter(pa.array(rows)).cast(pa.large_string())
+    arr = arr.filter(pa.array(rows))
     _, offsets, data = arr.buffers()
     start = int(np.frombuffer(offsets, dtype=np.int64, count=1, offset=arr.offset * 8)[0])
     b = np.frombuffer(data, dtype=np.uint8, count=19 * len(arr), offset=start).reshape(-1, 19)

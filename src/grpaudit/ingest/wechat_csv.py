@@ -32,7 +32,7 @@ from .. import model
 from .columns import KIND_CODE, constant, flags, kind_column, mentions_of, platform_column, scatter, text_column
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
-from .tabular import arrow_csv, read_table
+from .tabular import arrow_csv, read_table, record_lines
 from .times import parse_instants
 from .wechat_system import parse_system_lines
 
@@ -97,20 +97,7 @@ def _load(src: Source) -> tuple[dict[str, pa.ChunkedArray], np.ndarray, list[Ski
     first = {}
     for i, h in enumerate(header):
         first.setdefault(h, table.column(i))
-    # A row starts 1 line after the previous one plus the line breaks inside
-    # it. Only free-text columns hold line breaks in a sound export; the
-    # file's own count of line breaks says whether another column does.
-    n = table.num_rows
-    breaks = np.zeros(n, dtype=np.int64)
-    for c in ("StrContent", "NickName", "Remark"):
-        if c in first:
-            breaks += pc.count_substring(first[c], "\n").to_numpy()
-    raw = src.data if enc in ("utf-8", "utf-8-sig") else src.utf8
-    expected = 1 + n - (not raw.endswith(b"\n")) + int(breaks.sum())
-    if n and raw.count(b"\n") != expected:
-        breaks = sum(pc.count_substring(col, "\n").to_numpy() for col in first.values())
-    lines = 2 + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)))[:n]
-    return first, lines.astype(np.int32), []
+    return first, record_lines(table.columns, table.num_rows), []
 
 
 def _ints(col: pa.ChunkedArray) -> np.ndarray:

@@ -19,6 +19,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..textscan.regexsafe import arrow_text
+
 COLUMNS = ["event", "actor_name", "target_name", "detail"]
 
 # A name in straight or curly double quotes, or a bare one (DingTalk, or 你).
@@ -96,10 +98,7 @@ def parse_system_lines(text: pd.Series, me: str | None = None) -> pd.DataFrame:
     group, so this runs once per file, and its cost per call matters as much
     as its cost per line.
     """
-    raw = pa.array(text.astype("str"), pa.large_string())
-    if isinstance(raw, pa.ChunkedArray):    # Series backed by several Arrow chunks
-        raw = raw.combine_chunks()
-    raw = pc.fill_null(raw, "")
+    raw = arrow_text(text.astype("str"))
     # Exporters sometimes leave markup in the sentence (<_wc_custom_link_ …>撤销</…>).
     clean = pc.utf8_trim_whitespace(pc.replace_substring_regex(raw, r"</?[A-Za-z_][^<>]*>", ""))
     pending = np.arange(len(clean))

@@ -8,7 +8,6 @@ never a loop per message.
 """
 from __future__ import annotations
 
-import weakref
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,7 @@ from ..textscan.normalize import normalize_array
 from ..textscan.regexsafe import arrow_text
 from .base import AuditContext, Rule, Scope
 from .common import attach_responsible
-from .messages import context_memo, listing, period_messages
+from .messages import listing, memoized, period_messages
 
 # A text of nothing but emoji, symbols, spaces and WeChat/QQ bracket emoticons ([微笑], [OK]).
 _EMOJI_ONLY = r"^(?:[\p{So}\p{Sk}\p{Me}\p{Mn}\p{Cf}\s]|\[[^\[\]\s]{1,4}\])+$"
@@ -55,17 +54,16 @@ def _by_person(ctx: AuditContext, scope: Scope) -> tuple[pd.DataFrame, np.ndarra
     each ordered row's (group, person) code and time in ms. Sorted once per context: every rule here
     reads the same order."""
     m = period_messages(ctx, scope)
-    memo = context_memo(ctx)
-    key = ("by-person", ctx.start, ctx.end, ctx.tz, tuple(scope.group_ids))
-    table, found = memo.get(key, (None, None))
-    if table is None or table() is not ctx.messages:
+
+    def order() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ms_all = m["time"].to_numpy("datetime64[ms]").astype(np.int64)
-        order = _order(m, ["group_id", "who"], m["time"].to_numpy("datetime64[ns]").astype(np.int64))
-        gcode = pd.factorize(m["group_id"], use_na_sentinel=False)[0][order]
-        wcode = pd.factorize(m["who"], use_na_sentinel=False)[0][order]
-        found = (order, _runs(gcode, wcode), ms_all[order])
-        memo[key] = (weakref.ref(ctx.messages), found)
-    return (m, *found)
+        rows = _order(m, ["group_id", "who"], m["time"].to_numpy("datetime64[ns]").astype(np.int64))
+        gcode = pd.factorize(m["group_id"], use_na_sentinel=False)[0][rows]
+        wcode = pd.factorize(m["who"], use_na_sentinel=False)[0][rows]
+        return rows, _runs(gcode, wcode), ms_all[rows]
+
+    key = ("by-person", ctx.start, ctx.end, ctx.tz, tuple(scope.group_ids))
+    return (m, *memoized(ctx, key, (ctx.messages,), order))
 
 
 def _starts(codes: np.ndarray, ms: np.ndarray, window_ms: int) -> np.ndarray:

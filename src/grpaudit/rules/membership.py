@@ -8,7 +8,6 @@ per member.
 """
 from __future__ import annotations
 
-import weakref
 from dataclasses import replace
 from typing import Literal
 
@@ -21,7 +20,7 @@ from ..findings import concat
 from ..policy.schema import RuleOptions, Section, WorkDays
 from .base import AuditContext, Rule
 from .common import attach_responsible, responsible_people
-from .messages import context_memo
+from .messages import memoized
 
 People = list[str]
 
@@ -84,13 +83,8 @@ def _identify(ctx: AuditContext) -> tuple[pd.DataFrame, pd.DataFrame]:
     quitting, ``Rain`` being invited). Worked out once per context: five rules
     read it, and resolving builds the roster's lookup tables each time.
     """
-    memo = context_memo(ctx)
-    key = ("identify",) + _when(ctx)
-    tables, found = memo.get(key, ((None, None), None))
-    if tables[0] is None or tables[0]() is not ctx.events or tables[1]() is not ctx.members:
-        found = _identify_now(ctx)
-        memo[key] = ((weakref.ref(ctx.events), weakref.ref(ctx.members)), found)
-    return found
+    return memoized(ctx, ("identify",) + _when(ctx), (ctx.events, ctx.members, ctx.roster),
+                    lambda: _identify_now(ctx))
 
 
 def _identify_now(ctx: AuditContext) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -78,12 +78,8 @@ def period_messages(ctx: AuditContext, scope: Scope) -> pd.DataFrame:
     rules all start here); each call gets its own shallow copy, so a rule may
     add columns without touching the others'.
     """
-    memo = context_memo(ctx)
     key = ("period", ctx.start, ctx.end, ctx.tz, tuple(scope.group_ids))
-    tables, m = memo.get(key, ((), None))
-    if m is None or [t() for t in tables] != [ctx.messages, ctx.roster]:
-        m = _period_messages(ctx, scope)
-        memo[key] = ((weakref.ref(ctx.messages), weakref.ref(ctx.roster)), m)
+    m = memoized(ctx, key, (ctx.messages, ctx.roster), lambda: _period_messages(ctx, scope))
     return m.copy(deep=False)
 
 
@@ -116,30 +112,34 @@ def batches(ctx: AuditContext, code: str) -> list[tuple[Any, list[Scope], pd.Dat
     m = ctx.messages
     lo = pd.Timestamp(ctx.start).tz_localize(ctx.tz)
     hi = pd.Timestamp(ctx.end + dt.timedelta(days=1)).tz_localize(ctx.tz)
-    memo = context_memo(ctx)
     for scopes in by_options.values():
         ids = pd.Index([]).append([s.group_ids for s in scopes])
-        # Most message rules read the same groups' messages: the copy is made once per context.
-        key = ("batch", ctx.start, ctx.end, ctx.tz, tuple(sorted(set(ids))))
-        table, msgs = memo.get(key, (None, None))
-        if table is None or table() is not m:
+
+        def select() -> pd.DataFrame | None:
             keep = m["group_id"].isin(ids) & (m["time"] >= lo) & (m["time"] < hi) & m["text"].fillna("").ne("")
-            msgs = m[keep.to_numpy()].reset_index(drop=True) if keep.any() else None
-            memo[key] = (weakref.ref(m), msgs)
+            return m[keep.to_numpy()].reset_index(drop=True) if keep.any() else None
+
+        # Most message rules read the same groups' messages: the copy is made once per context.
+        msgs = memoized(ctx, ("batch", ctx.start, ctx.end, ctx.tz, tuple(sorted(set(ids)))), (m,), select)
         if msgs is not None:
             out.append((scopes[0].options, scopes, msgs))
     return out
 
 
 def normal_text(ctx: AuditContext, msgs: pd.DataFrame) -> pa.Array:
-    """The normal form (``textscan.normalize``) of a batch's texts, worked out once per batch:
-    every word-list rule scans it."""
-    memo = context_memo(ctx)
-    frame, normal = memo.get(("normal", id(msgs)), (None, None))
-    if frame is None or frame() is not msgs:
-        normal = normalize_array(msgs["text"])
-        memo[("normal", id(msgs))] = (weakref.ref(msgs), normal)
-    return normal
+    """The normal form (``textscan.normalize``) of a batch's texts (``msgs`` from ``batches``),
+    worked out once per batch: every word-list rule scans it."""
+    return memoized(ctx, ("normal", id(msgs)), (msgs,), lambda: normalize_array(msgs["text"]))
+
+
+def batch_pii(ctx: AuditContext, msgs: pd.DataFrame) -> pd.DataFrame:
+    """``pii.find`` over a batch's messages (``msgs`` from ``batches``), run once per batch.
+
+    The three number rules (PRI001–003) read the same numbers, and checking
+    each candidate is Python work: the first rule finds them, the others
+    reuse them.
+    """
+    return memoized(ctx, ("pii", id(msgs)), (msgs,), lambda: pii.find(msgs["text"]))
 
 
 _MEMOS: dict[int, dict] = {}
@@ -154,22 +154,17 @@ def context_memo(ctx: AuditContext) -> dict:
     return memo
 
 
-def batch_pii(ctx: AuditContext, scopes: list[Scope], msgs: pd.DataFrame) -> pd.DataFrame:
-    """``pii.find`` over a batch's messages (``msgs`` from ``batches`` for ``scopes``), run once per
-    context and set of groups.
+def memoized(ctx: AuditContext, key: tuple, reads: tuple[pd.DataFrame, ...], make: Callable[[], Any]) -> Any:
+    """``make()``, worked out once per context for ``key`` and the tables it ``reads``.
 
-    The three number rules (PRI001–003) read the same numbers, and checking
-    each candidate is Python work: the first rule finds them, the others
-    reuse them. The memo is checked against the context's messages table, so
-    a context given other messages finds them again.
+    The tables are compared by identity, so a context given other tables
+    (a test swapping in other messages) works it out again.
     """
     memo = context_memo(ctx)
-    key = ("pii", ctx.start, ctx.end, ctx.tz, tuple(sorted({g for s in scopes for g in s.group_ids})))
-    table, found = memo.get(key, (None, None))
-    if table is None or table() is not ctx.messages:
-        found = pii.find(msgs["text"])
-        memo[key] = (weakref.ref(ctx.messages), found)
-    return found
+    entry = memo.get(key)
+    if entry is None or any(ref() is not table for ref, table in zip(entry[0], reads)):
+        entry = memo[key] = (tuple(weakref.ref(table) for table in reads), make())
+    return entry[1]
 
 
 # ---- masked excerpts ------------------------------------------------------------

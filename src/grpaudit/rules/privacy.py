@@ -30,7 +30,7 @@ class _Numbers(Rule):
     def check(self, ctx: AuditContext) -> pd.DataFrame:
         frames = []
         for opts, scopes, msgs in batches(ctx, self.code):
-            found = batch_pii(ctx, scopes, msgs)
+            found = batch_pii(ctx, msgs)
             found = self.keep(ctx, msgs, found[found["kind"].eq(self.kind).to_numpy()].reset_index(drop=True), opts)
             if found.empty:
                 continue

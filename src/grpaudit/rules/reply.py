@@ -47,7 +47,7 @@ from ..textscan.questions import DEFAULT_CUES, Cues, classify
 from ..workcal import CC_VERSION
 from .base import AuditContext, Rule, Scope
 from .common import responsible_people
-from .messages import EXCERPT_CHARS, NOT_CHAT, context_memo, local_time, roster_name, wall_text
+from .messages import EXCERPT_CHARS, NOT_CHAT, local_time, memoized, roster_name, wall_text
 
 _CONVERSATIONAL = ("text", "quote")
 _MINUTE_NS = 60_000_000_000
@@ -105,12 +105,9 @@ class _Shared:
 
 def _shared(ctx: AuditContext, o: ReplyOptions) -> _Shared:
     """The shared pass for ``ctx`` with ``o``'s cues and bots, computed once per context."""
-    memo = context_memo(ctx)
     cues = _cues(o)
-    key = ("reply", cues, tuple(o.bots), o.bot_names)
-    if key not in memo:
-        memo[key] = _prepare(ctx, cues, set(o.bots), o.bot_names)
-    return memo[key]
+    return memoized(ctx, ("reply", cues, tuple(o.bots), o.bot_names), (),
+                    lambda: _prepare(ctx, cues, set(o.bots), o.bot_names))
 
 
 def _cues(o: ReplyOptions) -> Cues:
@@ -364,16 +361,14 @@ class _ReplyRule(Rule):
     def judged(self, ctx: AuditContext, scope: Scope) -> tuple[_Shared, pd.DataFrame]:
         """The shared pass and every pair this rule judges in ``scope`` (see ``_judge``), once per context:
         the findings and the reply-time record (``reply_record``) read the same pairs."""
-        memo = context_memo(ctx)
-        key = ("reply-judged", self.code, scope.group_class)
-        if key not in memo:
-            o = scope.options
-            s = _shared(ctx, o)
+        def judge() -> tuple[_Shared, pd.DataFrame]:
+            s = _shared(ctx, scope.options)
             d = self._pairs(ctx, s, scope)
             if self.basis == "mention":
                 d = self._unclaimed(ctx, s, d)
-            memo[key] = s, _judge(ctx, s, d, o)
-        return memo[key]
+            return s, _judge(ctx, s, d, scope.options)
+
+        return memoized(ctx, ("reply-judged", self.code, scope.group_class), (), judge)
 
     def _pairs(self, ctx: AuditContext, s: _Shared, scope: Scope, basis: str | None = None) -> pd.DataFrame:
         """This basis's (message, person) pairs in the scope's groups, the period and the triggers."""
