@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -176,12 +177,12 @@ def read_vs_pandas(path: Path) -> dict:
     return {"file": csv.name, "mb": csv.stat().st_size / 1e6, **best, "ratio": best["grpaudit"] / best["pandas"]}
 
 
-def cli_run(path: Path) -> dict:
+def cli_run(path: Path, *extra: str, out: str = "reports-cli") -> dict:
     """``grpaudit audit … --no-history --quiet`` as a user runs it: wall time and peak memory (wait4)."""
     cmd = [str(GRPAUDIT), "audit", str(path / "chats"), "--policy", str(path / "policy.yaml"),
            "--members", str(path / "members.csv"), "--roster", str(path / "roster.csv"),
-           "--groups", str(path / "groups.csv"), "--period", "2026-10", "--out", str(path / "reports-cli"),
-           "--no-history", "--quiet"]
+           "--groups", str(path / "groups.csv"), "--period", "2026-10", "--out", str(path / out),
+           "--no-history", "--quiet", *extra]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -191,6 +192,19 @@ def cli_run(path: Path) -> dict:
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"grpaudit audit exited {proc.returncode}:\n{err[-3000:]}")
     return {"seconds": seconds, "peak_kb": usage.ru_maxrss, "exit": proc.returncode}
+
+
+def streamed_run(path: Path, in_memory: dict) -> dict:
+    """The CLI with ``--memory`` at half the in-memory audit's peak, so it must stream: wall time, peak,
+    the parts it made, and whether its findings are the in-memory run's."""
+    budget_mb = int(in_memory["peak_kb"] / 1024 / 2)
+    run = cli_run(path, "--memory", f"{budget_mb}M", out="reports-streamed")
+    quality = json.loads((path / "reports-streamed" / "summary.json").read_text("utf-8"))["data_quality"]
+    parts = next((m.group(1) for m in (re.search(r"audited in (\d+) part", json.dumps(q, ensure_ascii=False))
+                                       for q in quality) if m), "?")
+    same = ((path / "reports" / "findings-2026-10.csv").read_bytes()
+            == (path / "reports-streamed" / "findings-2026-10.csv").read_bytes())
+    return dict(run, budget_mb=budget_mb, parts=parts, same=same)
 
 
 def machine() -> dict:
@@ -214,7 +228,7 @@ def _mb(kb: int) -> str:
 
 
 def render(runs: dict[int, dict], info: dict, load_start: str, load_end: str, reading: dict | None,
-           cli: dict | None, elapsed: float) -> str:
+           cli: dict | None, elapsed: float, streamed: dict | None = None) -> str:
     lines = [f"# Benchmark: the whole audit at {', '.join(f'{n:,}' for n in runs)} messages", "",
              f"Written by `bench/bench_audit.py` on {dt.datetime.now():%Y-%m-%d %H:%M}. Machine: {info['cpus']} cores "
              f"({info['cpu']}), {info['memory_gib']:.1f} GiB, Linux {info['kernel']}; Python {info['python']}, "
@@ -264,11 +278,18 @@ def render(runs: dict[int, dict], info: dict, load_start: str, load_end: str, re
     if cli:
         lines += ["", f"`grpaudit audit … --no-history --quiet` at {cli['size']:,} messages (imports, CLI path, "
                       f"every report): **{cli['seconds']:.1f} s**, peak {_mb(cli['peak_kb'])} MB (exit {cli['exit']})."]
-    lines += ["", "## Targets", ""] + [f"- {'PASS' if ok else 'FAIL'}: {what}" for ok, what in targets(runs, reading, cli)]
+    if streamed:
+        lines += ["", f"Streamed (`--memory {streamed['budget_mb']}M`, half the in-memory peak) at {streamed['size']:,} "
+                      f"messages: **{streamed['seconds']:.1f} s**, peak {_mb(streamed['peak_kb'])} MB, "
+                      f"{streamed['parts']} parts, findings {'identical to' if streamed['same'] else 'DIFFERENT from'} "
+                      f"the in-memory run's (exit {streamed['exit']})."]
+    lines += ["", "## Targets", ""] + [f"- {'PASS' if ok else 'FAIL'}: {what}"
+                                       for ok, what in targets(runs, reading, cli, streamed)]
     return "\n".join(lines) + "\n"
 
 
-def targets(runs: dict[int, dict], reading: dict | None, cli: dict | None) -> list[tuple[bool, str]]:
+def targets(runs: dict[int, dict], reading: dict | None, cli: dict | None,
+            streamed: dict | None = None) -> list[tuple[bool, str]]:
     out = []
     if ONE_M in runs:
         a, f = runs[ONE_M]["audit"], runs[ONE_M]["floor"]
@@ -287,6 +308,10 @@ def targets(runs: dict[int, dict], reading: dict | None, cli: dict | None) -> li
         out.append((reading["ratio"] <= 2, f"generic CSV read ≤ 2× pandas.read_csv: {reading['ratio']:.2f}×"))
     if cli and cli["size"] == ONE_M:
         out.append((cli["seconds"] < 15, f"`grpaudit audit` CLI at 1M (imports included) < 15 s: {cli['seconds']:.1f} s"))
+    if streamed:
+        out.append((streamed["same"] and streamed["peak_kb"] <= streamed["budget_mb"] * 1024,
+                    f"streamed audit within --memory {streamed['budget_mb']}M at {streamed['size']:,} messages, same "
+                    f"findings: peak {_mb(streamed['peak_kb'])} MB"))
     return out
 
 
@@ -323,7 +348,12 @@ def main() -> None:
     if not (args.quick or args.no_cli):
         size = min(sizes, key=lambda n: abs(n - ONE_M))
         cli = dict(cli_run(OUT / f"company_{size}_s{args.seed}"), size=size)
-    text = render(runs, info, load_start, load_avg(), reading, cli, time.perf_counter() - t_all)
+    streamed = None
+    if not (args.quick or args.no_cli):
+        size = max(sizes)
+        print(f"streamed CLI run at {size:,}", file=sys.stderr)
+        streamed = dict(streamed_run(OUT / f"company_{size}_s{args.seed}", runs[size]["audit"]), size=size)
+    text = render(runs, info, load_start, load_avg(), reading, cli, time.perf_counter() - t_all, streamed)
     args.results.write_text(text, encoding="utf-8")
     print(text)
     if args.profile in runs:

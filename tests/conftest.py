@@ -11,6 +11,18 @@ SAMPLES = ROOT / "tests" / "data" / "samples"
 sys.path.insert(0, str(ROOT / "bench"))
 
 
+def every_rule_policy(tmp_path: Path, base: Path) -> Path:
+    """A policy extending ``base`` with every registered rule enabled (CON002 needs a pattern to run)."""
+    from grpaudit.rules import RULES
+    lines = [f"extends: {base}", "rules:"]
+    for code in RULES:
+        extra = ", options: {patterns: {价格: '\\d{3,}元|报价'}}" if code == "CON002" else ""
+        lines.append(f"  {code}: {{enabled: true{extra}}}")
+    path = tmp_path / "every-rule.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def samples() -> Path:
     """The real-shaped specimens from shared/samples (copied into the repo)."""

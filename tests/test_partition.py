@@ -21,6 +21,8 @@ from grpaudit.findings import fingerprints
 from grpaudit.policy import PolicyError, load_policy
 from grpaudit.rules import PER_GROUP, RULES, AuditContext
 
+from .conftest import every_rule_policy
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "sample_exports"
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
@@ -31,17 +33,6 @@ TZ = model.DEFAULT_TZ
 def demo() -> Dataset:
     return load([DEMO / "chats"], members=[DEMO / "members.csv"], roster=[DEMO / "roster.csv"],
                 groups=[DEMO / "groups.csv"])
-
-
-def _every_rule(tmp_path: Path, base: Path) -> Path:
-    """``base`` with every registered rule enabled (CON002 needs a pattern to run)."""
-    lines = [f"extends: {base}", "rules:"]
-    for code in RULES:
-        extra = ", options: {patterns: {价格: '\\d{3,}元|报价'}}" if code == "CON002" else ""
-        lines.append(f"  {code}: {{enabled: true{extra}}}")
-    path = tmp_path / "every-rule.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def _wechat_dingtalk(tmp_path: Path) -> Path:
@@ -75,7 +66,7 @@ def test_two_jobs_and_one_group_per_part_find_what_one_process_finds(demo, tmp_p
 
 @pytest.mark.parametrize("policy", ["demo", "every-rule"])
 def test_other_policies_split_alike(demo, tmp_path, policy):
-    path = DEMO / "policy.yaml" if policy == "demo" else _every_rule(tmp_path, DEMO / "policy.yaml")
+    path = DEMO / "policy.yaml" if policy == "demo" else every_rule_policy(tmp_path, DEMO / "policy.yaml")
     pol = load_policy(path)
     one = run(demo, pol, *OCT)
     assert len(one.findings)
@@ -122,7 +113,7 @@ def _month(n_groups: int = 12, seed: int = 1) -> Dataset:
 
 def test_a_generated_month_with_findings_in_every_group_splits_alike(tmp_path):
     ds = _month()
-    pol = load_policy(_every_rule(tmp_path, DEMO / "policy.yaml"))
+    pol = load_policy(every_rule_policy(tmp_path, DEMO / "policy.yaml"))
     one = run(ds, pol, *OCT)
     found = set(one.findings["rule"])
     assert {"FLD001", "FLD002", "FLD003", "NOT001", "NAM001", "REP001"} <= found, found

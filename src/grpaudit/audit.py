@@ -22,7 +22,7 @@ from .penalties import Priced, price
 from .policy import Policy
 from . import partition
 from .rules import RULES, AuditContext
-from .rules.reply_record import empty_record
+from .rules.reply_record import empty_record, summarise
 
 
 class PeriodError(ValueError):
@@ -71,6 +71,9 @@ class AuditResult:
     #: per person the reply rules obliged: questions owed, answered in time or late, unanswered, median
     #: reply minutes (``rules.reply_record``); empty when no reply rule is enabled
     reply_record: pd.DataFrame = field(default_factory=empty_record)
+    #: messages audited (after dropping repeats) and the groups they were sent in
+    messages: int = 0
+    chat_groups: int = 0
 
 
 def run(ds: Dataset, policy: Policy, start: dt.date, end: dt.date, *, jobs: int = 1, parts: int | None = None,
@@ -80,19 +83,46 @@ def run(ds: Dataset, policy: Policy, start: dt.date, end: dt.date, *, jobs: int 
     With ``jobs`` above 1 (or ``parts`` given), the per-group rules run on parts
     of the groups in that many processes (``partition``); the result is the same.
     """
-    ctx = AuditContext.build(policy, start, end, messages=ds.messages, events=ds.events, members=ds.members,
-                             roster=ds.roster, groups=ds.groups, tz=ds.tz)
+    ctx = context(ds, policy, start, end)
+    out = partition.check_whole(ctx) if jobs == 1 and parts is None else partition.run(ctx, jobs, parts, engine)
+    return result(out, ds, policy, start, end, messages=len(ds.messages),
+                  chat_groups=int(ds.messages["group_id"].nunique()), in_period=in_period(ds.messages, start, end, ds.tz))
+
+
+def context(ds: Dataset, policy: Policy, start: dt.date, end: dt.date, messages: pd.DataFrame | None = None,
+            last_message: pd.Timestamp | None = None) -> AuditContext:
+    """The rules' context over the dataset (over ``messages`` instead of its own, when given)."""
+    ctx = AuditContext.build(policy, start, end, messages=ds.messages if messages is None else messages,
+                             events=ds.events, members=ds.members, roster=ds.roster, groups=ds.groups, tz=ds.tz,
+                             last_message=last_message)
     # Touch the whole period once so an uncovered year is warned about even
     # when no rule happens to ask about one of its days.
     ctx.calendar.is_workday(pd.Series(pd.date_range(start, end, freq="D")))
-    out = partition.check_whole(ctx) if jobs == 1 and parts is None else partition.run(ctx, jobs, parts, engine)
-    findings, record, calendar_warnings = out.findings, out.reply_record, out.warnings
+    return ctx
+
+
+def in_period(messages: pd.DataFrame, start: dt.date, end: dt.date, tz: str) -> bool:
+    """True when some message was sent in the period (its days in ``tz``)."""
+    # instants against the period's local midnights: no Python date object per message
+    first = pd.Timestamp(start).tz_localize(tz)
+    after = pd.Timestamp(end + dt.timedelta(days=1)).tz_localize(tz)
+    times = messages["time"]
+    return bool(((times >= first) & (times < after)).any())
+
+
+def result(out: partition.Checked, ds: Dataset, policy: Policy, start: dt.date, end: dt.date, *,
+           messages: int, chat_groups: int, in_period: bool) -> AuditResult:
+    """The audit's result from what the rules gave: the findings of the period in the audit's order,
+    the reply record, and the warnings the report shows."""
+    findings = out.findings
     day = findings["date"]
     inside = day.isna() | ((day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end)))
     findings = in_order(findings[inside.to_numpy()])
+    record = empty_record() if out.reply_pairs is None else summarise(out.reply_pairs)
+    gaps = _input_gaps(ds, policy, start, end, in_period)
     return AuditResult(findings=findings[FINDINGS.names], start=start, end=end, policy=policy, dataset=ds,
-                       warnings=list(calendar_warnings) + list(ds.notes) + _input_gaps(ds, policy, start, end),
-                       reply_record=record)
+                       warnings=list(out.warnings) + list(ds.notes) + gaps, reply_record=record,
+                       messages=messages, chat_groups=chat_groups)
 
 
 _RULE_RANK = {code: i for i, code in enumerate(RULES)}
@@ -117,15 +147,11 @@ def in_order(findings: pd.DataFrame) -> pd.DataFrame:
     return findings.iloc[order].reset_index(drop=True)
 
 
-def _input_gaps(ds: Dataset, policy: Policy, start: dt.date, end: dt.date) -> list[str]:
+def _input_gaps(ds: Dataset, policy: Policy, start: dt.date, end: dt.date, in_period: bool) -> list[str]:
     """Inputs the enabled rules need but the audit was not given: said, so silence is not read as compliance."""
     out = []
     enabled = {code for code, s in policy.rules.items() if s.enabled}
-    # instants against the period's local midnights: no Python date object per message
-    first = pd.Timestamp(start).tz_localize(ds.tz)
-    after = pd.Timestamp(end + dt.timedelta(days=1)).tz_localize(ds.tz)
-    times = ds.messages["time"]
-    if not ((times >= first) & (times < after)).any():
+    if not in_period:
         out.append(f"no message falls in the audited period {start} – {end}")
     if not ds.groups["registered"].any() and enabled & {"LIF001", "LIF002", "LIF003", "MEM005"}:
         out.append("no group registry (--groups) was given: registration, temporary-group and "

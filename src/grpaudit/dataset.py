@@ -9,6 +9,7 @@ exports but missing from the registry; resolve who is who.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,8 +78,23 @@ _ROLE_OF = {CHAT: CHAT, MEMBERS: MEMBERS, ROSTER: ROSTER, GROUPS: GROUPS}
 _OPTION_OF = {MEMBERS: "--members", ROSTER: "--roster", GROUPS: "--groups", CHAT: "a chat export path"}
 
 
-def _read_all(jobs: list[tuple[Path, str]], fmt: str | None, tz: str, me: str | None,
-              mapping: dict[str, str] | None) -> tuple[list[FileReport], dict[str, list[pd.DataFrame]]]:
+def inputs(chats: list[str | Path], members: list[str | Path] = (), roster: list[str | Path] = (),
+           groups: list[str | Path] = ()) -> list[tuple[Path, str]]:
+    """Every input file with its role, in the order files are read: a file's position is its ``_file``.
+
+    Files named with --members come first: when a chat folder also holds WeCom
+    group info for the same rooms, the member list's rows (which carry display
+    names) are the ones kept.
+    """
+    return ([(p, MEMBERS) for p in expand(members)] + [(p, ROSTER) for p in expand(roster)]
+            + [(p, GROUPS) for p in expand(groups)] + [(p, CHAT) for p in expand(chats)])
+
+
+def read_all(jobs: list[tuple[Path, str]], fmt: str | None, tz: str, me: str | None,
+             mapping: dict[str, str] | None, keep: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+             ) -> tuple[list[FileReport], dict[str, list[pd.DataFrame]]]:
+    """Each file's report and its tables (with ``_file``, the file's position), table by table.
+    ``keep`` shrinks each file's messages as soon as they are counted (a streamed audit's index)."""
     reports: list[FileReport] = []
     frames: dict[str, list[pd.DataFrame]] = {t: [] for t in ("messages", "events", "members", "roster", "groups")}
     for path, role in jobs:
@@ -105,10 +121,10 @@ def _read_all(jobs: list[tuple[Path, str]], fmt: str | None, tz: str, me: str | 
             df = getattr(res, table)
             if df is not None and len(df):
                 df = df.assign(_file=len(reports) - 1)
-                frames[table].append(df)
                 # events count system lines read: one line inviting two people
                 # is two event rows but one record of the file
                 setattr(rep, table, int(df["source_line"].nunique()) if table == "events" else len(df))
+                frames[table].append(keep(df) if keep is not None and table == "messages" else df)
         times = [getattr(res, t)["time"] for t in ("messages", "events")
                  if getattr(res, t) is not None and len(getattr(res, t))]
         if times:
@@ -117,7 +133,7 @@ def _read_all(jobs: list[tuple[Path, str]], fmt: str | None, tz: str, me: str | 
     return reports, frames
 
 
-def _stack(parts: list[pd.DataFrame], table: model.Table, tz: str) -> pd.DataFrame:
+def stack(parts: list[pd.DataFrame], table: model.Table, tz: str) -> pd.DataFrame:
     if not parts:
         return model.empty(table, tz).assign(_file=pd.Series([], dtype="int32"))
     # One set of categories for every file's labels, so the stacked column stays a categorical.
@@ -159,7 +175,7 @@ def _repeats(df: pd.DataFrame, keys: list[str], among: np.ndarray | None = None)
     return dup
 
 
-def _by_group_and_time(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+def by_group_and_time(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     """The ``keep`` rows ordered by group id, then time, ties in file order — one take of every column."""
     rows = np.flatnonzero(keep)
     codes, _ = pd.factorize(df["group_id"].to_numpy()[rows], sort=True, use_na_sentinel=True)
@@ -207,8 +223,46 @@ def _infer_by_members(senders: set, known: pd.Series) -> tuple[str | None, float
     return (best, share) if share >= 0.5 else (None, share)
 
 
-def _unify_groups(ds: dict[str, pd.DataFrame], notes: list[str]) -> None:
-    """Give file-derived group ids (``file:…``, ``qq:…``) their real id and every id its name."""
+@dataclass
+class GroupMap:
+    """How every table's group columns are made one: file-derived ids (``file:…``, ``qq:…``) → real
+    ids, ids → names, ids → registry platforms. Worked out once over every table (``_group_map``),
+    then applied row by row to any table of the same inputs: a streamed audit applies it to each
+    part's messages."""
+    remap: dict[str, str]
+    id_to_name: dict[str, str]
+    platforms: dict[str, str]
+
+    def apply(self, df: pd.DataFrame) -> None:
+        """Rewrite ``df``'s group_id, group_name and platform in place, only on the rows that need it."""
+        if self.remap:
+            # only the rows to rewrite are touched: Series.replace would rebuild the whole column per key
+            hit = df["group_id"].isin(list(self.remap)).to_numpy()
+            if hit.any():
+                df.loc[hit, "group_id"] = df.loc[hit, "group_id"].map(self.remap)
+        if self.id_to_name:
+            missing = df["group_name"].isna() | df["group_id"].isin(list(self.remap.values()))
+            if missing.any():
+                df.loc[missing, "group_name"] = df.loc[missing, "group_id"].map(self.id_to_name).fillna(
+                    df.loc[missing, "group_name"])
+        still = df["group_name"].isna()
+        if still.any():
+            df.loc[still, "group_name"] = df.loc[still, "group_id"]
+        # generic exports know no platform; the registry does
+        if self.platforms:
+            other = np.flatnonzero((df["platform"] == "other").to_numpy())
+            other = other[df["group_id"].iloc[other].isin(list(self.platforms)).to_numpy()]
+            if len(other):
+                df.loc[df.index[other], "platform"] = df["group_id"].iloc[other].map(self.platforms).to_numpy()
+
+
+def _group_map(ds: dict[str, pd.DataFrame], notes: list[str]) -> GroupMap:
+    """The group map of the stacked tables; registry rows without a 群ID get theirs here.
+
+    ``ds["messages"]`` may be any subset of the messages' rows that keeps the
+    first row of every (group id, group name, sender name) in file order: the
+    map reads nothing else of them.
+    """
     id_to_name, name_to_id = _group_names([ds["groups"], ds["members"], ds["messages"], ds["events"]])
     # A registry row without a 群ID has a name-derived id; the exports know the real one.
     reg = ds["groups"]
@@ -244,36 +298,9 @@ def _unify_groups(ds: dict[str, pd.DataFrame], notes: list[str]) -> None:
                 else:
                     notes.append(f"group of {gid[5:]!r} is not named in the export and matches no "
                                  f"member list or registry entry; audited under the file name")
-    for table in ("messages", "events", "members"):
-        df = ds[table]
-        if remap:
-            # only the rows to rewrite are touched: Series.replace would rebuild the whole column per key
-            hit = df["group_id"].isin(list(remap)).to_numpy()
-            if hit.any():
-                df.loc[hit, "group_id"] = df.loc[hit, "group_id"].map(remap)
-        if id_to_name:
-            missing = df["group_name"].isna() | df["group_id"].isin(list(remap.values()))
-            if missing.any():
-                df.loc[missing, "group_name"] = df.loc[missing, "group_id"].map(id_to_name).fillna(
-                    df.loc[missing, "group_name"])
-        still = df["group_name"].isna()
-        if still.any():
-            df.loc[still, "group_name"] = df.loc[still, "group_id"]
-
-
-def _fill_platforms(ds: dict[str, pd.DataFrame]) -> None:
-    """Generic exports know no platform; the registry does."""
-    reg = ds["groups"].dropna(subset=["group_id"])
+    reg = reg.dropna(subset=["group_id"])
     reg = reg[reg["platform"].notna() & (reg["platform"] != "other")]
-    if reg.empty:
-        return
-    by_id = dict(zip(reg["group_id"], reg["platform"].astype(str)))
-    for table in ("messages", "events", "members"):
-        df = ds[table]
-        other = np.flatnonzero((df["platform"] == "other").to_numpy())
-        other = other[df["group_id"].iloc[other].isin(list(by_id)).to_numpy()]
-        if len(other):
-            df.loc[df.index[other], "platform"] = df["group_id"].iloc[other].map(by_id).to_numpy()
+    return GroupMap(remap, id_to_name, dict(zip(reg["group_id"], reg["platform"].astype(str))))
 
 
 def _add_unregistered(ds: dict[str, pd.DataFrame], tz: str) -> None:
@@ -296,34 +323,50 @@ def load(chats: list[str | Path], *, members: list[str | Path] = (), roster: lis
     Files that cannot be read are reported in ``Dataset.files`` with their
     error; the caller decides whether that stops the audit.
     """
-    # Files named with --members come first: when a chat folder also holds
-    # WeCom group info for the same rooms, the member list's rows (which carry
-    # display names) are the ones kept.
-    jobs = ([(p, MEMBERS) for p in expand(members)] + [(p, ROSTER) for p in expand(roster)]
-            + [(p, GROUPS) for p in expand(groups)] + [(p, CHAT) for p in expand(chats)])
-    reports, frames = _read_all(jobs, fmt, tz, me, mapping)
-    ds = {name: _stack(frames[name], model.TABLES[name], tz)
+    reports, frames = read_all(inputs(chats, members, roster, groups), fmt, tz, me, mapping)
+    ds = {name: stack(frames[name], model.TABLES[name], tz)
           for name in ("messages", "events", "members", "roster", "groups")}
+    notes: list[str] = []
+    dups, _ = assemble(ds, notes, tz)
+    dup = message_repeats(ds["messages"])
+    dups["messages"] = int(dup.sum())
+    ds["messages"] = by_group_and_time(ds["messages"].drop(columns=["_file"]), ~dup)
+    msgs, mems, ids = identity.resolve(ds["messages"], ds["members"], ds["roster"])
+    return Dataset(messages=msgs, events=ds["events"], members=mems, roster=ds["roster"], groups=ds["groups"],
+                   identities=ids, files=reports, duplicates=dups, notes=notes, tz=tz)
+
+
+def assemble(ds: dict[str, pd.DataFrame], notes: list[str], tz: str) -> tuple[dict[str, int], GroupMap]:
+    """Every step of ``load`` between stacking and the messages' own: group ids and names made one
+    (on the messages too), repeated events and member rows dropped, events ordered, unregistered
+    groups added. Returns the repeats dropped per table (messages: 0, they are the caller's) and
+    the group map; the message table keeps ``_file``.
+
+    ``ds["messages"]`` may be the thin index of a streamed audit (``stream``): see ``_group_map``.
+    """
     if not ds["groups"].empty:
         ds["groups"]["registered"] = True
-    notes: list[str] = []
-    _unify_groups(ds, notes)
-    _fill_platforms(ds)
-    msgs, events = ds["messages"], ds["events"]
+    groups = _group_map(ds, notes)
+    for table in ("messages", "events", "members"):
+        groups.apply(ds[table])
+    ev_dup = _repeats(ds["events"], ["platform", "group_id", "time", "event", "actor_name", "target_name", "detail"])
+    mem_dup = _repeats(ds["members"], ["platform", "group_id", "member_id"])
+    if mem_dup.any():
+        ds["members"] = ds["members"][~mem_dup].reset_index(drop=True)
+    _add_unregistered(ds, tz)
+    for name in ("events", "members", "roster", "groups"):
+        if "_file" in ds[name].columns:
+            ds[name] = ds[name].drop(columns=["_file"])
+    ds["events"] = by_group_and_time(ds["events"], ~ev_dup)
+    return {"messages": 0, "events": int(ev_dup.sum()), "members": int(mem_dup.sum())}, groups
+
+
+def message_repeats(msgs: pd.DataFrame) -> np.ndarray:
+    """Mask of the messages (stacked, with ``_file``) that an earlier file already holds: the same
+    sender, time and text in the same group, or the same message id."""
     dup = _repeats(msgs.assign(_who=msgs["sender_id"].fillna(msgs["sender_name"])),
                    ["platform", "group_id", "time", "_who", "text"])
     with_id = msgs["msg_id"].notna().to_numpy() & ~dup
     if with_id.any():
         dup |= _repeats(msgs, ["platform", "group_id", "msg_id"], among=with_id)
-    ev_dup = _repeats(events, ["platform", "group_id", "time", "event", "actor_name", "target_name", "detail"])
-    mem_dup = _repeats(ds["members"], ["platform", "group_id", "member_id"])
-    dups = {"messages": int(dup.sum()), "events": int(ev_dup.sum()), "members": int(mem_dup.sum())}
-    if mem_dup.any():
-        ds["members"] = ds["members"][~mem_dup].reset_index(drop=True)
-    _add_unregistered(ds, tz)
-    ds = {name: df.drop(columns=["_file"]) if "_file" in df.columns else df for name, df in ds.items()}
-    ds["messages"] = _by_group_and_time(ds["messages"], ~dup)
-    ds["events"] = _by_group_and_time(ds["events"], ~ev_dup)
-    msgs, mems, ids = identity.resolve(ds["messages"], ds["members"], ds["roster"])
-    return Dataset(messages=msgs, events=ds["events"], members=mems, roster=ds["roster"], groups=ds["groups"],
-                   identities=ids, files=reports, duplicates=dups, notes=notes, tz=tz)
+    return dup

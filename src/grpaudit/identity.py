@@ -212,6 +212,28 @@ def resolve(messages: pd.DataFrame, members: pd.DataFrame, roster: pd.DataFrame
     return messages, members, _identities(keys, results)
 
 
+_SENDER = ["platform", "platform_id", "display_name", "group_id"]
+
+
+def attach(messages: pd.DataFrame, senders: pd.DataFrame) -> pd.DataFrame:
+    """``messages`` with the ``person_id`` that ``senders`` (messages ``resolve`` returned, with at
+    least every sender of ``messages`` in the same group) gives each sender.
+
+    A streamed audit resolves the distinct senders of all its files once, then
+    gives each part's messages their person this way: resolving a part alone
+    would miss the evidence of the other parts (an account's other names).
+    """
+    if messages.empty:
+        return messages.assign(person_id=pd.array([], dtype="str"))
+    keys, codes = _distinct(messages, "sender_id", "sender_name")
+    known = senders[["platform", "sender_id", "sender_name", "group_id", "person_id"]].set_axis(
+        _SENDER + ["person_id"], axis=1).drop_duplicates(_SENDER)
+    # the platform is a categorical in one table and may be text in the other: compare as text
+    keys, known = (df.assign(platform=df["platform"].astype("str")) for df in (keys[_SENDER], known))
+    person = keys.merge(known, on=_SENDER, how="left")["person_id"].to_numpy(dtype=object)
+    return messages.assign(person_id=pd.array(person[codes], dtype="str"))
+
+
 def _resolve_keys(keys: pd.DataFrame, index: _Roster) -> list[_Result]:
     """One result per row of ``keys``."""
     platforms, pids, names = (keys[c].tolist() for c in ("platform", "_pid", "_name"))

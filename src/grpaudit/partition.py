@@ -28,7 +28,7 @@ import pandas as pd
 from .findings import concat
 from .policy import PolicyError
 from .rules import PER_GROUP, AuditContext, enabled_codes, run_rules
-from .rules.reply_record import empty_record, enabled as reply_enabled, reply_record
+from .rules.reply_record import CODES as REPLY_CODES, enabled as reply_enabled, judged_pairs
 
 ENGINES = ("local", "dask")
 
@@ -85,11 +85,11 @@ def part_context(ctx: AuditContext, group_ids: pd.Index) -> AuditContext:
 @dataclass
 class Checked:
     """What checking rules over a context gives: findings (in no particular order), calendar doubts,
-    and the reply-time record when the rules included the reply rules over the whole dataset."""
+    and the pairs the reply rules judged (``reply_record.judged_pairs``) when they were checked."""
     findings: pd.DataFrame
     #: the context's calendar doubts (years chinese-calendar does not cover)
     warnings: list[str]
-    reply_record: pd.DataFrame | None = None
+    reply_pairs: pd.DataFrame | None = None
 
 
 def check_part(ctx: AuditContext, codes: list[str]) -> Checked:
@@ -98,12 +98,13 @@ def check_part(ctx: AuditContext, codes: list[str]) -> Checked:
 
 
 def check_whole(ctx: AuditContext, codes: list[str] | None = None) -> Checked:
-    """The findings of ``codes`` (every enabled rule when None) and the reply record, over the whole
-    ``ctx``: a single-process audit, or the task of a partitioned one that needs every group."""
+    """The findings of ``codes`` (every enabled rule when None) and the reply pairs, over the whole
+    ``ctx``: a single-process audit, a part of a streamed one, or the task of a partitioned one
+    that needs every group."""
     findings = run_rules(ctx, codes)
-    # after the rules: the record reads the pairs they judged (cached on ctx), so the two agree
-    record = reply_record(ctx) if reply_enabled(ctx) else empty_record()
-    return Checked(findings, list(ctx.calendar.warnings), record)
+    # after the rules: the pairs are the ones they judged (cached on ctx), so the two agree
+    pairs = judged_pairs(ctx) if reply_enabled(ctx) and (codes is None or REPLY_CODES.intersection(codes)) else None
+    return Checked(findings, list(ctx.calendar.warnings), pairs)
 
 
 # What a forked worker reads: set by ``run`` before the pool forks, so it is inherited, never pickled.
@@ -127,9 +128,11 @@ def _dask_client(workers: int):
     return Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
 
 
-def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "local") -> Checked:
-    """Every enabled rule over ``ctx`` in ``jobs`` processes: the per-group rules part by part
-    (``parts`` of them, ``jobs`` by default), the others over the whole context as one more task.
+def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "local",
+        codes: list[str] | None = None) -> Checked:
+    """Every enabled rule (of ``codes``, when given) over ``ctx`` in ``jobs`` processes: the per-group
+    rules part by part (``parts`` of them, ``jobs`` by default), the others over the whole context as
+    one more task.
     Findings in no particular order (``audit.run`` orders them).
 
     Locally the whole-context task is one more job for the forked pool, so
@@ -142,7 +145,7 @@ def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "l
     global _SHARED
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
-    codes = enabled_codes(ctx)
+    codes = [c for c in enabled_codes(ctx) if codes is None or c in codes]
     per_group = [c for c in codes if c in PER_GROUP]
     whole = [c for c in codes if c not in PER_GROUP]
     # Each part costs a few tenths of a second whatever its size (every rule's fixed work), so no
@@ -173,6 +176,6 @@ def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "l
         finally:
             pool.shutdown(cancel_futures=True)      # after an error, the parts not started yet are not run
             _SHARED = None
-    record = next((r.reply_record for r in results if r.reply_record is not None), empty_record())
+    pairs = next((r.reply_pairs for r in results if r.reply_pairs is not None), None)
     warnings = sorted(set(ctx.calendar.warnings).union(*(r.warnings for r in results)))
-    return Checked(concat([r.findings for r in results], ctx.tz), warnings, record)
+    return Checked(concat([r.findings for r in results], ctx.tz), warnings, pairs)

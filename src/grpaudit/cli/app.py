@@ -177,9 +177,14 @@ def audit(paths: Paths,
           engine: Annotated[str, typer.Option(
               "--engine", help="Where --jobs run: local (forked processes) or dask (a local Dask cluster; "
                                "needs the optional dask extra).")] = "local",
+          memory: Annotated[Optional[str], typer.Option(
+              "--memory", help="Memory the audit may use, e.g. 4G (default: what is available now). Inputs "
+                               "likely to need more are audited in parts of whole groups, each part's files "
+                               "read again; findings are the same.")] = None,
           tz: TzOpt = model.DEFAULT_TZ, me: MeOpt = None, map: MapOpt = None):
     """Audit exports against a policy for a period; print a summary and write reports."""
     from ..audit import PeriodError, parse_period, run, settle
+    from .. import stream
     from ..partition import ENGINES, cpu_count
     from ..history import HistoryError
     from ..dataset import load
@@ -206,14 +211,25 @@ def audit(paths: Paths,
     if engine == "dask" and jobs == 1:
         raise UsageError("--engine dask runs the parts on a cluster: give --jobs 2 or more (or 0)")
     try:
+        budget = stream.parse_size(memory) if memory else stream.available_memory()
+    except ValueError as exc:
+        raise UsageError(f"--memory {exc}") from None
+    try:
         start, end = parse_period(period, since, until)
     except PeriodError as exc:
         raise UsageError(str(exc)) from None
     pol = load_policy(policy)                    # PolicyError: exit 2, before any input is read
     step = progress(quiet)
-    with step("Reading exports…"):
-        ds = load(paths, members=members or [], roster=roster or [], groups=groups or [], fmt=input_format,
+    inputs = dict(members=members or [], roster=roster or [], groups=groups or [], fmt=input_format,
                   tz=tz, me=me, mapping=_mapping(map))
+    streamed = budget is not None and stream.needs_streaming(paths, budget)
+    if streamed:
+        with step("Indexing exports (larger than --memory allows at once)…"):
+            idx = stream.index(paths, **inputs)
+        ds = idx.dataset
+    else:
+        with step("Reading exports…"):
+            ds = load(paths, **inputs)
     if ds.errors:
         for f in ds.errors:
             err.print(f"[red]error[/red]: {f.error}", highlight=False)
@@ -223,8 +239,15 @@ def audit(paths: Paths,
         for path, s in broken:
             err.print(f"[red]error[/red]: {path}:{s.line}: {s.reason}", highlight=False)
         raise typer.Exit(EXIT_INPUT)
-    with step(f"Checking {len(ds.messages):,} messages…"):
-        res = run(ds, pol, start, end, jobs=jobs or cpu_count(), engine=engine)
+    if streamed:
+        with step(f"Checking {idx.messages:,} messages in parts…") as status:
+            def told(i: int, n: int, count: int) -> None:
+                if status is not None:
+                    status.update(f"Checking part {i + 1} of {n} ({count:,} messages)…")
+            res = stream.run(idx, pol, start, end, budget, jobs=jobs or cpu_count(), engine=engine, progress=told)
+    else:
+        with step(f"Checking {len(ds.messages):,} messages…"):
+            res = run(ds, pol, start, end, jobs=jobs or cpu_count(), engine=engine)
     try:
         with step("Pricing and recording…"):
             priced = settle(res, None if no_history else (history or DEFAULT_HISTORY),

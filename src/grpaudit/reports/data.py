@@ -77,7 +77,7 @@ def build(res: AuditResult, priced=None, lang: str = "zh") -> ReportData:
         groups=_groups(findings, charges),
         departments=_departments(findings, charges), quality=quality(res, getattr(priced, "notes", ())), manual=manual(res.policy),
         start=res.start, end=res.end, policy_title=res.policy.title or str(res.policy.path), lang=lang,
-        charges=charges, messages=len(ds.messages), chat_groups=int(ds.messages["group_id"].nunique()))
+        charges=charges, messages=res.messages, chat_groups=res.chat_groups)
     # The penalty engine's own summaries (grades, actions) replace the counted ones when present.
     for name in ("people", "groups", "departments"):
         table = getattr(priced, name, None)

@@ -68,12 +68,15 @@ class AuditContext:
     #: group_id → class name, for every group of ``groups``
     classes: pd.Series
     tz: str = model.DEFAULT_TZ
+    #: the time of the data's last message when ``messages`` holds only some groups' rows (a part of
+    #: a streamed audit); None: the last of ``messages``. Reply rules stop judging there.
+    last_message: pd.Timestamp | None = None
 
     @classmethod
     def build(cls, policy: Policy, start: dt.date, end: dt.date, *, messages: pd.DataFrame | None = None,
               events: pd.DataFrame | None = None, members: pd.DataFrame | None = None,
               roster: pd.DataFrame | None = None, groups: pd.DataFrame | None = None,
-              tz: str = model.DEFAULT_TZ) -> "AuditContext":
+              tz: str = model.DEFAULT_TZ, last_message: pd.Timestamp | None = None) -> "AuditContext":
         """A context over the given tables (missing ones empty), with the policy's calendar and classes."""
         def table(df, t):
             return model.empty(t, tz) if df is None else df
@@ -82,7 +85,7 @@ class AuditContext:
         return cls(messages=table(messages, model.MESSAGES), events=table(events, model.EVENTS_TABLE),
                    members=table(members, model.MEMBERS), roster=table(roster, model.ROSTER), groups=groups,
                    policy=policy, calendar=WorkCalendar(policy.calendar, tz), start=start, end=end,
-                   classes=assign_classes(groups, policy.classes), tz=tz)
+                   classes=assign_classes(groups, policy.classes), tz=tz, last_message=last_message)
 
     def scopes(self, code: str) -> list[Scope]:
         """One Scope per class the rule is enabled for and that has groups, in the policy's class order."""

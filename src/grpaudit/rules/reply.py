@@ -244,7 +244,14 @@ def _prepare(ctx: AuditContext, cues: Cues, bots: set[str], bot_names) -> _Share
     addressed = addr.sort_values("at", kind="stable")[["g", "who", "addressee", "at", "apos"]].reset_index(drop=True)
     return _Shared(n=n, group=gcode, time=time, local_day=day, who=who,
                    is_question=is_q, is_request=is_r, keys=keys, groups=pd.Index(groups), duties=duties,
-                   chain=chain, answers=answers, addressed=addressed, horizon=int(time.max()) if n else 0)
+                   chain=chain, answers=answers, addressed=addressed, horizon=_horizon(ctx, time))
+
+
+def _horizon(ctx: AuditContext, time: np.ndarray) -> int:
+    """The data's last message time (ns): the context's own last, unless it holds only a part."""
+    if ctx.last_message is not None:
+        return int(ctx.last_message.value)
+    return int(time.max()) if len(time) else 0
 
 
 def _duties(ctx, m, roster, keys, who, gcode, groups, ment, asks, bot, day) -> pd.DataFrame:

@@ -29,6 +29,10 @@ def empty_record() -> pd.DataFrame:
                          "median_reply_minutes": pd.Series([], dtype="Float64")})
 
 
+#: the rules whose judged pairs make the record
+CODES = frozenset(rule.code for rule in RULES)
+
+
 def enabled(ctx: AuditContext) -> bool:
     """True when the policy runs some reply rule."""
     return any(ctx.scopes(rule.code) for rule in RULES)
@@ -38,7 +42,19 @@ def reply_record(ctx: AuditContext) -> pd.DataFrame:
     """One row per person some enabled REP rule obliged to answer in the period (``RECORD_COLUMNS``),
     most questions owed first. Reply minutes are on each rule's clock (working or wall minutes
     from the question to the answer that closed it, whoever gave it)."""
-    frames = []
+    return summarise(judged_pairs(ctx))
+
+
+#: one row per judged pair: who owed the answer, reply minutes (NaN when unanswered) and the outcome
+PAIR_COLUMNS = ("person_id", "minutes", "in_time", "late", "unanswered")
+
+
+def judged_pairs(ctx: AuditContext) -> pd.DataFrame:
+    """The pairs (question, person owing the answer) the enabled REP rules judged over ``ctx``
+    (``PAIR_COLUMNS``). A record over several contexts (the parts of a streamed audit) is
+    ``summarise`` of their pairs stacked: a median does not add up part by part."""
+    frames = [pd.DataFrame({c: pd.Series([], dtype=t) for c, t in
+                            zip(PAIR_COLUMNS, ("str", "float64", "bool", "bool", "bool"))})]
     for rule in RULES:
         for scope in ctx.scopes(rule.code):
             s, d = rule.judged(ctx, scope)
@@ -53,12 +69,16 @@ def reply_record(ctx: AuditContext) -> pd.DataFrame:
             else:
                 minutes[answered] = (at - qt) / _MINUTE_NS
             frames.append(pd.DataFrame({
-                "person_id": s.keys[d["person"].to_numpy()], "minutes": minutes,
+                "person_id": pd.array(s.keys[d["person"].to_numpy()], dtype="str"), "minutes": minutes,
                 "in_time": answered & ~d["breach"].to_numpy(bool), "late": answered & d["breach"].to_numpy(bool),
                 "unanswered": ~answered}))
-    if not frames:
+    return pd.concat(frames, ignore_index=True)
+
+
+def summarise(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The record (``RECORD_COLUMNS``) of judged pairs (``judged_pairs``, of one context or several)."""
+    if pairs.empty:
         return empty_record()
-    pairs = pd.concat(frames, ignore_index=True)
     by = pairs.groupby("person_id", sort=False)
     out = pd.DataFrame({"questions_owed": by.size(), "answered_in_time": by["in_time"].sum(),
                         "answered_late": by["late"].sum(), "unanswered": by["unanswered"].sum()}).astype("int64")

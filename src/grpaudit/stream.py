@@ -1,0 +1,275 @@
+"""A streamed audit: inputs larger than memory, audited in parts of whole groups.
+
+**Index** (``index``): every file is read once. Its events, member lists,
+roster and registry rows are kept (they are small); of its messages only one
+row per distinct (platform, group, group name, sender) is kept, with the
+message count, the first and last time and the memory those messages took.
+Group ids and names are made one, events and member rows deduplicated, and
+senders resolved to employees over that index exactly as ``dataset.load``
+does over every row: those steps read nothing else of the messages.
+
+**Plan** (``plan``): whole groups are packed into parts whose messages fit
+the memory budget; a group is never split.
+
+**Parts** (``run``): per part, only the files that hold its groups are read
+again, and only its groups' rows are kept; repeats are dropped and the rows
+ordered as ``load`` does, and each sender gets the person the index resolved
+(``identity.attach``). Every enabled rule is then checked over a context of
+the part's messages and *every* group's events, members and registry, with
+the data's last message time (``AuditContext.last_message``), and only the
+findings of the part's own groups are kept. Every rule judges a group from
+that group's messages plus tables the context holds whole (docs/scaling.md
+goes rule by rule), so each group's findings are the ones an in-memory audit
+finds, and the reply record is summarised from every part's judged pairs.
+
+Cost: a file holding groups of several parts is read once per part, and the
+rules that read only the small tables run once per part.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import identity, model, partition
+from .audit import AuditResult, context, in_period, result
+from .dataset import (CHAT, Dataset, GroupMap, assemble, by_group_and_time, expand, inputs, message_repeats,
+                      read_all, stack)
+from .findings import concat
+from .ingest import read_file
+from .policy import Policy
+from .rules import PER_GROUP, RULES, AuditContext, enabled_codes
+from .rules.reply_record import CODES as REPLY_CODES
+
+#: Peak memory of an audit per byte of its messages table, measured at 1M and 5M messages
+#: (bench/results.md): the readers' raw tables, the rules' working columns and the reports.
+WORK_PER_BYTE = 4
+#: Bytes of memory per byte of chat export read, measured the same way: what deciding from
+#: file sizes alone (before anything is read) assumes.
+MEMORY_PER_FILE_BYTE = 4
+
+_THIN = ["platform", "group_id", "group_name", "sender_id", "sender_name", "_file"]
+_NO_GROUP = "\x00"       # the planning key of messages without a group id (none of the readers give one)
+
+
+def parse_size(text: str) -> int:
+    """Bytes in ``2G``, ``1.5GB``, ``800M``, ``800MiB`` or a plain number of bytes."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if not m:
+        raise ValueError(f"{text!r}: expected a size such as 2G, 1.5GB or 800M")
+    return int(float(m.group(1)) * 1024 ** " KMGT".index(m.group(2).upper() or " "))
+
+
+def _proc(path: str, field: str) -> int | None:
+    """A ``kB`` field of a /proc status file, in bytes (None where there is none: not Linux)."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def available_memory() -> int | None:
+    """The memory the system can give without swapping (MemAvailable), in bytes; None off Linux."""
+    return _proc("/proc/meminfo", "MemAvailable")
+
+
+def needs_streaming(chats: list[str | Path], budget: int) -> bool:
+    """True when reading ``chats`` whole would likely take more than ``budget`` bytes of memory."""
+    size = sum(p.stat().st_size for p in expand(chats) if p.is_file())
+    return size * MEMORY_PER_FILE_BYTE > budget
+
+
+def _thin(df: pd.DataFrame) -> pd.DataFrame:
+    """One file's messages as index rows: per distinct sender in a group, in first-seen order."""
+    per_row = df.memory_usage(deep=False, index=False).sum() / max(len(df), 1)
+    out = df.groupby(_THIN, dropna=False, observed=True, sort=False)["time"].agg(
+        n="size", first="min", last="max").reset_index()
+    out["bytes"] = out["n"] * per_row
+    return out
+
+
+@dataclass
+class Index:
+    """What the first pass keeps: the dataset without its messages, and how to read them by part."""
+    #: every table but the messages (an empty table): files, events, members, roster, registry,
+    #: identities, notes and the repeats dropped from events and member lists
+    dataset: Dataset
+    #: one row per distinct (platform, group, group name, sender, file) after the group map, with
+    #: n, first, last, bytes and the sender's person_id
+    senders: pd.DataFrame
+    groups: GroupMap
+    jobs: list[tuple[Path, str]]
+    fmt: str | None
+    me: str | None
+    mapping: dict[str, str] | None
+
+    @property
+    def messages(self) -> int:
+        """Messages read, repeats included (a part drops those)."""
+        return int(self.senders["n"].sum())
+
+    @property
+    def last_message(self) -> pd.Timestamp | None:
+        last = self.senders["last"].max()
+        return None if pd.isna(last) else last
+
+
+def index(chats: list[str | Path], *, members: list[str | Path] = (), roster: list[str | Path] = (),
+          groups: list[str | Path] = (), fmt: str | None = None, tz: str = model.DEFAULT_TZ,
+          me: str | None = None, mapping: dict[str, str] | None = None) -> Index:
+    """The first pass over the inputs (the arguments are ``dataset.load``'s)."""
+    jobs = inputs(chats, members, roster, groups)
+    reports, frames = read_all(jobs, fmt, tz, me, mapping, keep=_thin)
+    ds = {name: stack(frames[name], model.TABLES[name], tz) for name in ("events", "members", "roster", "groups")}
+    thin = frames["messages"]
+    ds["messages"] = pd.concat(thin, ignore_index=True) if thin else _thin(
+        model.empty(model.MESSAGES, tz).assign(_file=pd.Series([], dtype="int64")))
+    notes: list[str] = []
+    dups, group_map = assemble(ds, notes, tz)
+    # load resolves senders over messages ordered by group and time: the group name an identity
+    # is listed under is the one of its first message, so the index is ordered the same way
+    senders = ds["messages"].sort_values(["group_id", "first", "_file"], kind="stable", na_position="last",
+                                         ignore_index=True)
+    senders, mems, ids = identity.resolve(senders, ds["members"], ds["roster"])
+    dataset = Dataset(messages=model.empty(model.MESSAGES, tz), events=ds["events"], members=mems,
+                      roster=ds["roster"], groups=ds["groups"], identities=ids, files=reports, duplicates=dups,
+                      notes=notes, tz=tz)
+    return Index(dataset, senders, group_map, jobs, fmt, me, mapping)
+
+
+def _key(group_id: pd.Series) -> pd.Series:
+    return group_id.astype("str").fillna(_NO_GROUP)
+
+
+def plan(idx: Index, budget: int, held: int = 0) -> list[set[str]]:
+    """Group ids (``_NO_GROUP`` for none) in parts whose messages take at most ``budget - held``
+    bytes of working memory each (``held``: what the process holds already, the index and the
+    small tables): largest group first into the first part it fits (first-fit decreasing); a
+    group that alone exceeds the budget is a part of its own."""
+    size = idx.senders.assign(_g=_key(idx.senders["group_id"])).groupby("_g")["bytes"].sum()
+    capacity = max(budget - held, budget / 4) / WORK_PER_BYTE
+    parts: list[set[str]] = []
+    load: list[float] = []
+    for g, b in size.sort_values(ascending=False, kind="stable").items():
+        p = next((i for i, used in enumerate(load) if used + b <= capacity), None)
+        if p is None:
+            parts.append(set())
+            load.append(0.0)
+            p = len(parts) - 1
+        parts[p].add(g)
+        load[p] += b
+    return parts or [set()]
+
+
+def read_part(idx: Index, part: set[str]) -> tuple[pd.DataFrame, int]:
+    """The messages of the part's groups, as ``dataset.load`` gives them, and the repeats dropped."""
+    tz = idx.dataset.tz
+    raw = set(part) | {src for src, dst in idx.groups.remap.items() if dst in part}
+    held = idx.senders.loc[_key(idx.senders["group_id"]).isin(part).to_numpy(), "_file"]
+    frames = []
+    for f in sorted(held.unique()):
+        path, role = idx.jobs[f]
+        # the same file read again: the first pass read it, so an error now means it changed since
+        _, _, res = read_file(path, idx.fmt if role == CHAT else None, tz=tz, me=idx.me, mapping=idx.mapping)
+        m = res.messages
+        if m is None or m.empty:
+            continue
+        frames.append(m[_key(m["group_id"]).isin(raw).to_numpy()].assign(_file=f))
+    msgs = stack(frames, model.MESSAGES, tz)
+    idx.groups.apply(msgs)
+    dup = message_repeats(msgs)
+    msgs = by_group_and_time(msgs.drop(columns=["_file"]), ~dup)
+    return identity.attach(msgs, idx.senders), int(dup.sum())
+
+
+#: Rules that need every group's member lists, events or registry rows, besides the messages of the
+#: group they judge (``rules.PER_GROUP`` gives each one's reason); the reply rules are not among them
+#: once they know the data's last message time.
+_ACROSS_GROUPS = frozenset(RULES) - PER_GROUP - REPLY_CODES
+
+
+def run(idx: Index, policy: Policy, start, end, budget: int, *, jobs: int = 1, engine: str = "local",
+        progress=None) -> AuditResult:
+    """Every enabled rule over the indexed inputs, part by part (``plan``): the same result as
+    ``audit.run`` over ``dataset.load`` of the same inputs. ``progress(i, n, messages)`` is told
+    before each part.
+
+    Per part, the rules that judge a group from its own rows run over the part's
+    groups alone (member lists, events and registry rows cut to them), so their
+    cost follows the part's size; the few that look across groups run over
+    every group's small tables with the part's messages, and keep only the
+    findings of the part's groups. Groups without messages go with the first part.
+    """
+    ds = idx.dataset
+    parts = plan(idx, budget, held=_resident())
+    owner = {g: p for p, groups in enumerate(parts) for g in groups}
+    small = {t: getattr(ds, t) for t in ("events", "members", "groups")}
+    for df in small.values():
+        for g in pd.unique(_key(df["group_id"])):
+            owner.setdefault(g, 0)
+    last = idx.last_message
+    enabled = enabled_codes(context(ds, policy, start, end))
+    codes = [c for c in enabled if c not in _ACROSS_GROUPS]
+    across = [c for c in enabled if c in _ACROSS_GROUPS]
+    found, pairs, warnings = [], [], set()
+    total = chat_groups = repeats = 0
+    any_in_period = False
+    for p, part in enumerate(parts):
+        msgs, dup = read_part(idx, part)
+        if progress is not None:
+            progress(p, len(parts), len(msgs))
+        total, repeats = total + len(msgs), repeats + dup
+        chat_groups += int(msgs["group_id"].nunique())
+        any_in_period = any_in_period or in_period(msgs, start, end, ds.tz)
+        mine = {t: df[(_key(df["group_id"]).map(owner) == p).to_numpy()].reset_index(drop=True)
+                for t, df in small.items()}
+        ctx = AuditContext.build(policy, start, end, messages=msgs, roster=ds.roster, tz=ds.tz,
+                                 last_message=last, **mine)
+        out = partition.check_whole(ctx, codes) if jobs == 1 else partition.run(ctx, jobs, engine=engine, codes=codes)
+        found.append(out.findings)
+        if out.reply_pairs is not None:
+            pairs.append(out.reply_pairs)
+        warnings.update(out.warnings)
+        if across:
+            wide = partition.check_whole(context(ds, policy, start, end, messages=msgs, last_message=last), across)
+            found.append(wide.findings[(_key(wide.findings["group_id"]).map(owner).fillna(0) == p).to_numpy()])
+            warnings.update(wide.warnings)
+        del msgs, ctx, out
+    ds.duplicates["messages"] = repeats
+    checked = partition.Checked(concat(found, ds.tz), sorted(warnings),
+                                pd.concat(pairs, ignore_index=True) if pairs else None)
+    res = result(checked, ds, policy, start, end, messages=total, chat_groups=chat_groups, in_period=any_in_period)
+    res.warnings.append(f"inputs audited in {len(parts)} part(s) of whole groups to stay within "
+                        f"{_size(budget)} of memory (--memory)")
+    res.warnings.extend(_too_big(idx, budget))
+    return res
+
+
+#: Peak memory of a reader per byte of the table it returns (docs/scaling.md: 2.5–3.3x).
+READ_PER_BYTE = 3
+
+
+def _too_big(idx: Index, budget: int) -> list[str]:
+    """Files a reader needs more than the budget to read: a file is read whole, so it sets a floor."""
+    table = idx.senders.groupby("_file")["bytes"].sum()
+    return [f"{idx.jobs[f][0]}: reading this file whole takes about {_size(b * READ_PER_BYTE)}, more than "
+            f"--memory allows; split the export into smaller files to stay within it"
+            for f, b in table.items() if b * READ_PER_BYTE > budget]
+
+
+def _resident() -> int:
+    """This process's resident memory in bytes (0 where /proc is missing)."""
+    return _proc("/proc/self/status", "VmRSS") or 0
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024

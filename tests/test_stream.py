@@ -1,0 +1,151 @@
+"""Streamed audits (``--memory``): inputs read part by part give the in-memory audit's result.
+
+Runs are compared with the in-memory run of the same inputs, never with fixed
+findings: the demo data changes as the demo company grows.
+"""
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+from typer.testing import CliRunner
+
+from grpaudit import stream
+from grpaudit.audit import run
+from grpaudit.cli.app import app
+from grpaudit.dataset import load
+from grpaudit.policy import load_policy
+
+from .conftest import every_rule_policy
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "sample_exports"
+FROZEN = ROOT / "tests" / "data" / "demo_month"
+OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+
+
+def _inputs(base: Path) -> dict:
+    return dict(members=[base / "members.csv"], roster=[base / "roster.csv"], groups=[base / "groups.csv"])
+
+
+def _same(chats: list[Path], inputs: dict, policy, budget: int, jobs: int = 1) -> int:
+    """Audit in memory and streamed; assert the results agree; return the number of parts."""
+    ds = load(chats, **inputs)
+    whole = run(ds, policy, *OCT)
+    idx = stream.index(chats, **inputs)
+    parts = stream.plan(idx, budget)
+    streamed = stream.run(idx, policy, *OCT, budget, jobs=jobs)
+    assert len(whole.findings) > 0
+    assert_frame_equal(whole.findings, streamed.findings)
+    assert_frame_equal(whole.reply_record, streamed.reply_record)
+    assert (whole.messages, whole.chat_groups) == (streamed.messages, streamed.chat_groups)
+    for table in ("events", "members", "roster", "groups", "identities"):
+        assert_frame_equal(getattr(ds, table), getattr(streamed.dataset, table), obj=table)
+    assert ds.duplicates == streamed.dataset.duplicates
+    assert ds.notes == streamed.dataset.notes
+    extra = [w for w in streamed.warnings if w not in whole.warnings]
+    assert sorted(set(whole.warnings)) == sorted(set(streamed.warnings) - set(extra))
+    assert f"in {len(parts)} part(s) of whole groups" in extra[0]
+    # every file is over a tiny budget, and each is named once
+    assert all("reading this file whole takes about" in w for w in extra[1:])
+    assert len(extra) - 1 == (len(set(idx.senders["_file"])) if budget < 1000 else 0)
+    return len(parts)
+
+
+@pytest.mark.parametrize("base", [DEMO, FROZEN], ids=["demo", "frozen-demo-month"])
+def test_one_group_per_part_finds_what_memory_finds(tmp_path, base):
+    # a budget of one byte puts every group in a part of its own: the hardest split there is
+    policy = load_policy(every_rule_policy(tmp_path, base / "policy.yaml"))
+    parts = _same([base / "chats"], _inputs(base), policy, budget=1)
+    assert parts == load([base / "chats"], **_inputs(base)).messages["group_id"].nunique()
+
+
+def test_real_shaped_samples_streamed(samples):
+    """Every format of the shared samples at once: WeChat TXT groups named by file, QQ, WeCom, DingTalk."""
+    chats = [p for p in sorted(samples.iterdir())
+             if p.is_file() and not p.name.startswith(("roster", "members", "groups", "README"))]
+    inputs = dict(members=[samples / "members.csv"], roster=[samples / "roster.csv"],
+                  groups=[samples / "groups.csv"])
+    assert _same(chats, inputs, load_policy(ROOT / "policies" / "default.yaml"), budget=1) > 1
+
+
+def test_parts_fork_jobs_alike(tmp_path):
+    policy = load_policy(every_rule_policy(tmp_path, DEMO / "policy.yaml"))
+    idx = stream.index([DEMO / "chats"], **_inputs(DEMO))
+    one = stream.run(idx, policy, *OCT, 200_000)
+    idx = stream.index([DEMO / "chats"], **_inputs(DEMO))
+    two = stream.run(idx, policy, *OCT, 200_000, jobs=2)
+    assert_frame_equal(one.findings, two.findings)
+    assert_frame_equal(one.reply_record, two.reply_record)
+
+
+def test_plan_packs_whole_groups_within_the_budget():
+    idx = stream.index([DEMO / "chats"], **_inputs(DEMO))
+    size = idx.senders.groupby("group_id")["bytes"].sum()
+    assert stream.plan(idx, 10 ** 12) == [set(size.index)]
+    budget = int(size.max() * stream.WORK_PER_BYTE)           # the largest group just fits
+    parts = stream.plan(idx, budget)
+    assert 1 < len(parts) < len(size)
+    assert sorted(g for p in parts for g in p) == sorted(size.index)          # every group once
+    assert all(size[list(p)].sum() <= budget / stream.WORK_PER_BYTE for p in parts)
+    small = stream.plan(idx, budget // 2)       # the largest group alone is over: a part of its own
+    assert {size.idxmax()} in small
+
+
+def test_a_part_reads_only_the_files_holding_its_groups(monkeypatch):
+    idx = stream.index([FROZEN / "chats"], **_inputs(FROZEN))
+    files_of = idx.senders.groupby("group_id")["_file"].agg(set)
+    groups_of = idx.senders.groupby("_file")["group_id"].agg(set)
+    group, lone = next((g, min(fs)) for g, fs in files_of.items() if len(fs) == 1 and groups_of[min(fs)] == {g})
+    opened = []
+    real = stream.read_file
+    monkeypatch.setattr(stream, "read_file", lambda path, *a, **k: opened.append(Path(path)) or real(path, *a, **k))
+    msgs, _ = stream.read_part(idx, {group})
+    assert opened == [idx.jobs[lone][0]]
+    assert set(msgs["group_id"]) == {group} and len(msgs) > 0
+    assert msgs["person_id"].notna().any()
+
+
+def test_needs_streaming_from_file_sizes(tmp_path):
+    (tmp_path / "a.csv").write_bytes(b"x" * 1000)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_bytes(b"x" * 1000)
+    assert stream.needs_streaming([tmp_path], 2000 * stream.MEMORY_PER_FILE_BYTE - 1)
+    assert not stream.needs_streaming([tmp_path], 2000 * stream.MEMORY_PER_FILE_BYTE)
+
+
+@pytest.mark.parametrize("text, size", [("2G", 2 * 1024 ** 3), ("1.5GB", int(1.5 * 1024 ** 3)), ("800m", 800 * 1024 ** 2),
+                                        ("512MiB", 512 * 1024 ** 2), ("100K", 102400), ("4096", 4096)])
+def test_parse_size(text, size):
+    assert stream.parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "lots", "2 gigs", "-1G", "1e9"])
+def test_parse_size_refuses(text):
+    with pytest.raises(ValueError, match="expected a size"):
+        stream.parse_size(text)
+
+
+def _cli(tmp_path: Path, out: str, *extra: str):
+    return CliRunner().invoke(app, [
+        "audit", str(FROZEN / "chats"), "--policy", str(FROZEN / "policy.yaml"),
+        "--members", str(FROZEN / "members.csv"), "--roster", str(FROZEN / "roster.csv"),
+        "--groups", str(FROZEN / "groups.csv"), "--period", "2026-10", "--out", str(tmp_path / out),
+        "--no-history", "--quiet", *extra])
+
+
+def test_cli_memory_streams_and_reports_alike(tmp_path):
+    whole = _cli(tmp_path, "whole")
+    parts = _cli(tmp_path, "parts", "--memory", "100K")
+    assert whole.exit_code == parts.exit_code == 0, parts.output
+    for name in ("findings", "charges", "people", "groups", "departments", "summary"):
+        a = (tmp_path / "whole" / f"{name}-2026-10.csv").read_bytes()
+        assert a == (tmp_path / "parts" / f"{name}-2026-10.csv").read_bytes(), name
+    quality = pd.read_csv(tmp_path / "parts" / "data-quality-2026-10.csv", encoding="utf-8-sig").astype(str)
+    assert quality.apply(lambda col: col.str.contains("part(s) of whole groups", regex=False)).any().any()
+
+
+def test_cli_memory_refuses_nonsense(tmp_path):
+    res = _cli(tmp_path, "x", "--memory", "lots")
+    assert res.exit_code == 2 and "--memory" in res.output
