@@ -279,8 +279,9 @@ def render(runs: dict[int, dict], info: dict, load_start: str, load_end: str, re
         lines += ["", f"`grpaudit audit … --no-history --quiet` at {cli['size']:,} messages (imports, CLI path, "
                       f"every report): **{cli['seconds']:.1f} s**, peak {_mb(cli['peak_kb'])} MB (exit {cli['exit']})."]
     if streamed:
-        lines += ["", f"Streamed (`--memory {streamed['budget_mb']}M`, half the in-memory peak) at {streamed['size']:,} "
-                      f"messages: **{streamed['seconds']:.1f} s**, peak {_mb(streamed['peak_kb'])} MB, "
+        lines += ["", f"Streamed (`--memory {streamed['budget_mb']}M`, half the in-memory peak) at "
+                      f"{streamed['size']:,} messages: **{streamed['seconds']:.1f} s**, "
+                      f"peak {_mb(streamed['peak_kb'])} MB, "
                       f"{streamed['parts']} parts, findings {'identical to' if streamed['same'] else 'DIFFERENT from'} "
                       f"the in-memory run's (exit {streamed['exit']})."]
     lines += ["", "## Targets", ""] + [f"- {'PASS' if ok else 'FAIL'}: {what}"

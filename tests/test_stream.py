@@ -115,8 +115,20 @@ def test_needs_streaming_from_file_sizes(tmp_path):
     assert not stream.needs_streaming([tmp_path], 2000 * stream.MEMORY_PER_FILE_BYTE)
 
 
-@pytest.mark.parametrize("text, size", [("2G", 2 * 1024 ** 3), ("1.5GB", int(1.5 * 1024 ** 3)), ("800m", 800 * 1024 ** 2),
-                                        ("512MiB", 512 * 1024 ** 2), ("100K", 102400), ("4096", 4096)])
+def test_available_memory_sees_a_container_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(stream, "CGROUP", tmp_path)
+    (tmp_path / "memory.max").write_text("max\n")             # no limit: the system's figure
+    (tmp_path / "memory.current").write_text("1000\n")
+    system = stream.available_memory()
+    assert system is None or system > 0
+    (tmp_path / "memory.max").write_text(f"{300 * 1024 ** 2}\n")
+    (tmp_path / "memory.current").write_text(f"{100 * 1024 ** 2}\n")
+    assert stream.available_memory() == min(200 * 1024 ** 2, system or 2 ** 62)
+
+
+@pytest.mark.parametrize("text, size", [("2G", 2 * 1024 ** 3), ("1.5GB", int(1.5 * 1024 ** 3)),
+                                        ("800m", 800 * 1024 ** 2), ("512MiB", 512 * 1024 ** 2), ("100K", 102400),
+                                        ("4096", 4096)])
 def test_parse_size(text, size):
     assert stream.parse_size(text) == size
 

@@ -86,7 +86,8 @@ def run(ds: Dataset, policy: Policy, start: dt.date, end: dt.date, *, jobs: int 
     ctx = context(ds, policy, start, end)
     out = partition.check_whole(ctx) if jobs == 1 and parts is None else partition.run(ctx, jobs, parts, engine)
     return result(out, ds, policy, start, end, messages=len(ds.messages),
-                  chat_groups=int(ds.messages["group_id"].nunique()), in_period=in_period(ds.messages, start, end, ds.tz))
+                  chat_groups=int(ds.messages["group_id"].nunique()),
+                  in_period=in_period(ds.messages, start, end, ds.tz))
 
 
 def context(ds: Dataset, policy: Policy, start: dt.date, end: dt.date, messages: pd.DataFrame | None = None,

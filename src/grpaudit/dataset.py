@@ -130,6 +130,10 @@ def read_all(jobs: list[tuple[Path, str]], fmt: str | None, tz: str, me: str | N
         if times:
             rep.first = min(t.min() for t in times)
             rep.last = max(t.max() for t in times)
+        if keep is not None:
+            # this file's whole tables go before the next is read, and their pages back to the OS
+            del res, times, df
+            pa.default_memory_pool().release_unused()
     return reports, frames
 
 

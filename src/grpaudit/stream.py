@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import identity, model, partition
 from .audit import AuditResult, context, in_period, result
@@ -74,9 +75,22 @@ def _proc(path: str, field: str) -> int | None:
     return None
 
 
+#: cgroup v2 files: a container's limit and use (the host's MemAvailable does not see the limit)
+CGROUP = Path("/sys/fs/cgroup")
+
+
 def available_memory() -> int | None:
-    """The memory the system can give without swapping (MemAvailable), in bytes; None off Linux."""
-    return _proc("/proc/meminfo", "MemAvailable")
+    """The memory this process can get without swapping, in bytes: the system's MemAvailable, or
+    less when a container's memory limit (cgroup v2) leaves less room; None when neither is known."""
+    room = [_proc("/proc/meminfo", "MemAvailable")]
+    try:
+        limit = (CGROUP / "memory.max").read_text().strip()
+        if limit.isdigit():
+            room.append(int(limit) - int((CGROUP / "memory.current").read_text()))
+    except (OSError, ValueError):
+        pass
+    known = [r for r in room if r is not None]
+    return max(0, min(known)) if known else None
 
 
 def needs_streaming(chats: list[str | Path], budget: int) -> bool:
@@ -172,15 +186,7 @@ def read_part(idx: Index, part: set[str]) -> tuple[pd.DataFrame, int]:
     tz = idx.dataset.tz
     raw = set(part) | {src for src, dst in idx.groups.remap.items() if dst in part}
     held = idx.senders.loc[_key(idx.senders["group_id"]).isin(part).to_numpy(), "_file"]
-    frames = []
-    for f in sorted(held.unique()):
-        path, role = idx.jobs[f]
-        # the same file read again: the first pass read it, so an error now means it changed since
-        _, _, res = read_file(path, idx.fmt if role == CHAT else None, tz=tz, me=idx.me, mapping=idx.mapping)
-        m = res.messages
-        if m is None or m.empty:
-            continue
-        frames.append(m[_key(m["group_id"]).isin(raw).to_numpy()].assign(_file=f))
+    frames = [_rows_of(idx, f, raw) for f in sorted(held.unique())]
     msgs = stack(frames, model.MESSAGES, tz)
     idx.groups.apply(msgs)
     dup = message_repeats(msgs)
@@ -192,6 +198,20 @@ def read_part(idx: Index, part: set[str]) -> tuple[pd.DataFrame, int]:
 #: group they judge (``rules.PER_GROUP`` gives each one's reason); the reply rules are not among them
 #: once they know the data's last message time.
 _ACROSS_GROUPS = frozenset(RULES) - PER_GROUP - REPLY_CODES
+
+
+def _rows_of(idx: Index, f: int, raw: set[str]) -> pd.DataFrame:
+    """File ``f``'s messages whose (raw) group id is in ``raw``. The file's whole tables die on
+    return, and their pages go back to the OS before the next file is read: only the part's
+    rows of each file add up."""
+    path, role = idx.jobs[f]
+    # the same file read again: the first pass read it, so an error now means it changed since
+    _, _, res = read_file(path, idx.fmt if role == CHAT else None, tz=idx.dataset.tz, me=idx.me, mapping=idx.mapping)
+    m = res.messages
+    m = model.empty(model.MESSAGES, idx.dataset.tz) if m is None else m[_key(m["group_id"]).isin(raw).to_numpy()]
+    del res
+    pa.default_memory_pool().release_unused()
+    return m.assign(_file=f)
 
 
 def run(idx: Index, policy: Policy, start, end, budget: int, *, jobs: int = 1, engine: str = "local",

@@ -178,7 +178,8 @@ def audit(paths: Paths,
               "--engine", help="Where --jobs run: local (forked processes) or dask (a local Dask cluster; "
                                "needs the optional dask extra).")] = "local",
           memory: Annotated[Optional[str], typer.Option(
-              "--memory", help="Memory the audit may use, e.g. 4G (default: what is available now). Inputs "
+              "--memory", help="Memory the audit may use, e.g. 4G (default: what is available now, within "
+                               "a container's limit). Inputs "
                                "likely to need more are audited in parts of whole groups, each part's files "
                                "read again; findings are the same.")] = None,
           tz: TzOpt = model.DEFAULT_TZ, me: MeOpt = None, map: MapOpt = None):
