@@ -104,7 +104,8 @@ def _thin(df: pd.DataFrame) -> pd.DataFrame:
     per_row = df.memory_usage(deep=False, index=False).sum() / max(len(df), 1)
     out = df.groupby(_THIN, dropna=False, observed=True, sort=False)["time"].agg(
         n="size", first="min", last="max").reset_index()
-    out["bytes"] = out["n"] * per_row
+    # whole bytes: sums then do not depend on the order they are added in
+    out["bytes"] = (out["n"] * per_row).round().astype("int64")
     return out
 
 
@@ -169,12 +170,12 @@ def plan(idx: Index, budget: int, held: int = 0) -> list[set[str]]:
     size = idx.senders.assign(_g=_key(idx.senders["group_id"])).groupby("_g")["bytes"].sum()
     capacity = max(budget - held, budget / 4) / WORK_PER_BYTE
     parts: list[set[str]] = []
-    load: list[float] = []
+    load: list[int] = []
     for g, b in size.sort_values(ascending=False, kind="stable").items():
         p = next((i for i, used in enumerate(load) if used + b <= capacity), None)
         if p is None:
             parts.append(set())
-            load.append(0.0)
+            load.append(0)
             p = len(parts) - 1
         parts[p].add(g)
         load[p] += b
