@@ -21,7 +21,7 @@ from .history import History, file_hash
 from .penalties import Priced, price
 from .policy import Policy
 from . import partition
-from .rules import RULES, AuditContext
+from .rules import RULES, AuditContext, enabled_codes
 from .rules.reply_record import empty_record, summarise
 
 
@@ -151,7 +151,7 @@ def in_order(findings: pd.DataFrame) -> pd.DataFrame:
 def _input_gaps(ds: Dataset, policy: Policy, start: dt.date, end: dt.date, in_period: bool) -> list[str]:
     """Inputs the enabled rules need but the audit was not given: said, so silence is not read as compliance."""
     out = []
-    enabled = {code for code, s in policy.rules.items() if s.enabled}
+    enabled = set(enabled_codes(policy))
     if not in_period:
         out.append(f"no message falls in the audited period {start} – {end}")
     if not ds.groups["registered"].any() and enabled & {"LIF001", "LIF002", "LIF003", "MEM005"}:

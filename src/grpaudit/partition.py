@@ -71,7 +71,8 @@ def plan(ctx: AuditContext, parts: int) -> list[pd.Index]:
 
 
 def part_context(ctx: AuditContext, group_ids: pd.Index) -> AuditContext:
-    """A context over the rows of ``group_ids`` only; roster, policy and period as in ``ctx``.
+    """A context over the rows of ``group_ids`` only; roster, policy, period and the data's last
+    message time as in ``ctx``.
 
     The calendar is built afresh, so its warnings are the part's own.
     """
@@ -79,7 +80,8 @@ def part_context(ctx: AuditContext, group_ids: pd.Index) -> AuditContext:
         return df[df["group_id"].isin(group_ids).to_numpy()].reset_index(drop=True)
 
     return AuditContext.build(ctx.policy, ctx.start, ctx.end, messages=rows(ctx.messages), events=rows(ctx.events),
-                              members=rows(ctx.members), roster=ctx.roster, groups=rows(ctx.groups), tz=ctx.tz)
+                              members=rows(ctx.members), roster=ctx.roster, groups=rows(ctx.groups), tz=ctx.tz,
+                              last_message=ctx.last_message)
 
 
 @dataclass
@@ -145,7 +147,7 @@ def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "l
     global _SHARED
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
-    codes = [c for c in enabled_codes(ctx) if codes is None or c in codes]
+    codes = [c for c in enabled_codes(ctx.policy) if codes is None or c in codes]
     per_group = [c for c in codes if c in PER_GROUP]
     whole = [c for c in codes if c not in PER_GROUP]
     # Each part costs a few tenths of a second whatever its size (every rule's fixed work), so no

@@ -41,7 +41,7 @@ from .dataset import (CHAT, Dataset, GroupMap, assemble, by_group_and_time, expa
 from .findings import concat
 from .ingest import read_file
 from .policy import Policy
-from .rules import PER_GROUP, RULES, AuditContext, enabled_codes
+from .rules import PER_GROUP, RULES, enabled_codes
 from .rules.reply_record import CODES as REPLY_CODES
 
 #: Peak memory of an audit per byte of its messages table, measured at 1M and 5M messages
@@ -230,12 +230,11 @@ def run(idx: Index, policy: Policy, start, end, budget: int, *, jobs: int = 1, e
     ds = idx.dataset
     parts = plan(idx, budget, held=_resident())
     owner = {g: p for p, groups in enumerate(parts) for g in groups}
-    small = {t: getattr(ds, t) for t in ("events", "members", "groups")}
-    for df in small.values():
+    for df in (ds.events, ds.members, ds.groups):
         for g in pd.unique(_key(df["group_id"])):
             owner.setdefault(g, 0)
     last = idx.last_message
-    enabled = enabled_codes(context(ds, policy, start, end))
+    enabled = enabled_codes(policy)
     codes = [c for c in enabled if c not in _ACROSS_GROUPS]
     across = [c for c in enabled if c in _ACROSS_GROUPS]
     found, pairs, warnings = [], [], set()
@@ -248,20 +247,19 @@ def run(idx: Index, policy: Policy, start, end, budget: int, *, jobs: int = 1, e
         total, repeats = total + len(msgs), repeats + dup
         chat_groups += int(msgs["group_id"].nunique())
         any_in_period = any_in_period or in_period(msgs, start, end, ds.tz)
-        mine = {t: df[(_key(df["group_id"]).map(owner) == p).to_numpy()].reset_index(drop=True)
-                for t, df in small.items()}
-        ctx = AuditContext.build(policy, start, end, messages=msgs, roster=ds.roster, tz=ds.tz,
-                                 last_message=last, **mine)
+        wide = context(ds, policy, start, end, messages=msgs, last_message=last)
+        mine = pd.Index([None if g == _NO_GROUP else g for g, q in owner.items() if q == p], dtype="str")
+        ctx = partition.part_context(wide, mine)
         out = partition.check_whole(ctx, codes) if jobs == 1 else partition.run(ctx, jobs, engine=engine, codes=codes)
         found.append(out.findings)
         if out.reply_pairs is not None:
             pairs.append(out.reply_pairs)
         warnings.update(out.warnings)
         if across:
-            wide = partition.check_whole(context(ds, policy, start, end, messages=msgs, last_message=last), across)
-            found.append(wide.findings[(_key(wide.findings["group_id"]).map(owner).fillna(0) == p).to_numpy()])
-            warnings.update(wide.warnings)
-        del msgs, ctx, out
+            out = partition.check_whole(wide, across)
+            found.append(out.findings[out.findings["group_id"].isin(mine).to_numpy()])
+            warnings.update(out.warnings)
+        del msgs, wide, ctx, out
     ds.duplicates["messages"] = repeats
     checked = partition.Checked(concat(found, ds.tz), sorted(warnings),
                                 pd.concat(pairs, ignore_index=True) if pairs else None)

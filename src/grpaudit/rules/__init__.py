@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..findings import concat
+from ..policy import Policy
 from .base import CATEGORIES, AuditContext, Rule, Scope
 from . import content, flooding, notice, off_hours, privacy, reply
 from .lifecycle import Inactive, ResponsibleLeft, TemporaryOverdue, Unregistered
@@ -48,16 +49,16 @@ PER_GROUP = frozenset({
 })
 
 
-def enabled_codes(ctx: AuditContext) -> list[str]:
-    """The codes of the rules the policy enables, in registry order."""
-    enabled = {code for code, settings in ctx.policy.rules.items() if settings.enabled}
+def enabled_codes(policy: Policy) -> list[str]:
+    """The codes of the rules ``policy`` enables, in registry order."""
+    enabled = {code for code, settings in policy.rules.items() if settings.enabled}
     return [code for code in RULES if code in enabled]
 
 
 def run_rules(ctx: AuditContext, codes: list[str] | None = None) -> pd.DataFrame:
     """Every rule the policy enables (of ``codes``, when given), checked over ``ctx``: one findings
     table, in registry order."""
-    chosen = enabled_codes(ctx)
+    chosen = enabled_codes(ctx.policy)
     if codes is not None:
         wanted = set(codes)
         chosen = [c for c in chosen if c in wanted]
