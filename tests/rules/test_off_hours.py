@@ -142,7 +142,7 @@ def test_interest_class_override_and_empty_tables(tmp_path):
 
 
 def test_a_context_given_other_messages_is_checked_again(tmp_path):
-    # Rules share work per context (rules.messages.memoized); swapping the context's
+    # Rules share work per context (rules.base.memoized); swapping the context's
     # messages for another table, even an equal-looking one, must not reuse the old result.
     path = tmp_path / "p.yaml"
     path.write_text(f"extends: {POLICY}\n", encoding="utf-8")

@@ -33,7 +33,8 @@ def detect(src: Source) -> Reader:
     """The reader whose sniffer accepts the content, or an InputError saying none did."""
     if src.encoding == "unknown":
         raise InputError(src.name, "cannot decode: not UTF-8, UTF-16 or GB18030 text, nor a spreadsheet")
-    if not src.data.strip():
+    # isspace() stops at the first other byte; strip() would copy the whole file to test it
+    if not src.data or src.data.isspace():
         raise InputError(src.name, "file is empty")
     for reader in READERS.values():
         if reader.sniff(src):

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import weakref
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, Callable, ClassVar
 
 import pandas as pd
 
@@ -87,6 +88,12 @@ class AuditContext:
                    policy=policy, calendar=WorkCalendar(policy.calendar, tz), start=start, end=end,
                    classes=assign_classes(groups, policy.classes), tz=tz, last_message=last_message)
 
+    def period_bounds(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The period's first instant and the first instant after it (local midnights in ``tz``):
+        comparing times with these needs no local day per message."""
+        return (pd.Timestamp(self.start).tz_localize(self.tz),
+                pd.Timestamp(self.end + dt.timedelta(days=1)).tz_localize(self.tz))
+
     def scopes(self, code: str) -> list[Scope]:
         """One Scope per class the rule is enabled for and that has groups, in the policy's class order."""
         settings = self.policy.rules.get(code)
@@ -132,3 +139,28 @@ class Rule:
     def summary(self) -> str:
         """The docstring's first line: what the rule checks, in one sentence."""
         return self.doc.split("\n", 1)[0]
+
+
+_MEMOS: dict[int, dict] = {}
+
+
+def context_memo(ctx: AuditContext) -> dict:
+    """A dict that lives as long as ``ctx``: for work several rules would otherwise repeat."""
+    memo = _MEMOS.get(id(ctx))
+    if memo is None:
+        memo = _MEMOS[id(ctx)] = {}
+        weakref.finalize(ctx, _MEMOS.pop, id(ctx), None)
+    return memo
+
+
+def memoized(ctx: AuditContext, key: tuple, reads: tuple[pd.DataFrame, ...], make: Callable[[], Any]) -> Any:
+    """``make()``, worked out once per context for ``key`` and the tables it ``reads``.
+
+    The tables are compared by identity, so a context given other tables
+    (a test swapping in other messages) works it out again.
+    """
+    memo = context_memo(ctx)
+    entry = memo.get(key)
+    if entry is None or any(ref() is not table for ref, table in zip(entry[0], reads)):
+        entry = memo[key] = (tuple(weakref.ref(table) for table in reads), make())
+    return entry[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .base import AuditContext
+from .base import AuditContext, memoized
 
 
 def responsible_people(ctx: AuditContext) -> pd.DataFrame:
@@ -14,7 +14,13 @@ def responsible_people(ctx: AuditContext) -> pd.DataFrame:
     ``responsible_id`` (roster employee id, NA when the name matches nobody
     or several people and nothing tells them apart). Same-name employees are
     told apart by membership of the group, then by the group's department.
+    Worked out once per context: most rules charge the responsible person.
     """
+    return memoized(ctx, ("responsible",), (ctx.groups, ctx.roster, ctx.members),
+                    lambda: _responsible_people(ctx)).copy(deep=False)
+
+
+def _responsible_people(ctx: AuditContext) -> pd.DataFrame:
     reg = ctx.groups.loc[ctx.groups["responsible"].notna(), ["group_id", "department", "responsible"]]
     if reg.empty:
         return pd.DataFrame({"group_id": pd.Series([], dtype="str"),

@@ -19,9 +19,9 @@ from ..findings import concat
 from ..policy.schema import RuleOptions
 from ..textscan.normalize import normalize_array
 from ..textscan.regexsafe import arrow_text
-from .base import AuditContext, Rule, Scope
+from .base import AuditContext, Rule, Scope, memoized
 from .common import attach_responsible
-from .messages import listing, memoized, period_messages
+from .messages import listing, period_messages
 
 # A text of nothing but emoji, symbols, spaces and WeChat/QQ bracket emoticons ([微笑], [OK]).
 _EMOJI_ONLY = r"^(?:[\p{So}\p{Sk}\p{Me}\p{Mn}\p{Cf}\s]|\[[^\[\]\s]{1,4}\])+$"

@@ -18,9 +18,8 @@ from pydantic import Field, model_validator
 from .. import identity
 from ..findings import concat
 from ..policy.schema import RuleOptions, Section, WorkDays
-from .base import AuditContext, Rule
+from .base import AuditContext, Rule, memoized
 from .common import attach_responsible, responsible_people
-from .messages import memoized
 
 People = list[str]
 

@@ -13,9 +13,7 @@ cut to a width) or around a hit (``excerpt_around``).
 """
 from __future__ import annotations
 
-import datetime as dt
-import weakref
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +23,7 @@ import pyarrow.compute as pc
 from ..textscan import pii
 from ..textscan.normalize import normalize_array
 from ..textscan.regexsafe import arrow_text
-from .base import AuditContext, Rule, Scope
+from .base import AuditContext, Rule, Scope, memoized
 from .common import roster_names
 
 #: Message kinds that are not chat messages (a reader keeps them when it could not parse an event).
@@ -110,8 +108,7 @@ def batches(ctx: AuditContext, code: str) -> list[tuple[Any, list[Scope], pd.Dat
         by_options.setdefault(repr(scope.options), []).append(scope)
     out = []
     m = ctx.messages
-    lo = pd.Timestamp(ctx.start).tz_localize(ctx.tz)
-    hi = pd.Timestamp(ctx.end + dt.timedelta(days=1)).tz_localize(ctx.tz)
+    lo, hi = ctx.period_bounds()
     for scopes in by_options.values():
         ids = pd.Index([]).append([s.group_ids for s in scopes])
 
@@ -142,29 +139,6 @@ def batch_pii(ctx: AuditContext, msgs: pd.DataFrame) -> pd.DataFrame:
     return memoized(ctx, ("pii", id(msgs)), (msgs,), lambda: pii.find(msgs["text"]))
 
 
-_MEMOS: dict[int, dict] = {}
-
-
-def context_memo(ctx: AuditContext) -> dict:
-    """A dict that lives as long as ``ctx``: for work several rules would otherwise repeat."""
-    memo = _MEMOS.get(id(ctx))
-    if memo is None:
-        memo = _MEMOS[id(ctx)] = {}
-        weakref.finalize(ctx, _MEMOS.pop, id(ctx), None)
-    return memo
-
-
-def memoized(ctx: AuditContext, key: tuple, reads: tuple[pd.DataFrame, ...], make: Callable[[], Any]) -> Any:
-    """``make()``, worked out once per context for ``key`` and the tables it ``reads``.
-
-    The tables are compared by identity, so a context given other tables
-    (a test swapping in other messages) works it out again.
-    """
-    memo = context_memo(ctx)
-    entry = memo.get(key)
-    if entry is None or any(ref() is not table for ref, table in zip(entry[0], reads)):
-        entry = memo[key] = (tuple(weakref.ref(table) for table in reads), make())
-    return entry[1]
 
 
 # ---- masked excerpts ------------------------------------------------------------

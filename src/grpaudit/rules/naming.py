@@ -9,7 +9,7 @@ from pydantic import Field
 from ..findings import concat
 from ..policy.schema import DisplayNameForm, GroupNameForm, RuleOptions, Separators, WorkDays
 from ..policy.templates import DEFAULT_SEPARATORS, NameTemplate, Vocabulary, matcher
-from .base import AuditContext, Rule, Scope
+from .base import AuditContext, Rule, Scope, memoized
 from .common import attach_responsible, person_keys, responsible_people
 
 ROLES = ("owner", "admin", "responsible")
@@ -217,13 +217,35 @@ def _in_scope(df: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     return df[df["group_id"].isin(scope.group_ids) & df["person_id"].notna()]
 
 
-def _period_messages(ctx: AuditContext, scope: Scope) -> pd.DataFrame:
-    """The scope's messages of resolved senders in the audit period, with their local day."""
-    m = _in_scope(ctx.messages, scope)
-    m = m[m["sender_name"].notna()]
-    day = _day(m["time"], ctx.tz)
-    keep = (day >= pd.Timestamp(ctx.start)) & (day <= pd.Timestamp(ctx.end))
-    return m[keep].assign(day=day[keep], name=m.loc[keep, "sender_name"].str.strip())
+def _period_names(ctx: AuditContext, scope: Scope) -> pd.DataFrame:
+    """Distinct (group_id, person_id, sender_id, name) of the scope's messages in the audit period
+    sent by resolved senders with a display name (``name`` stripped).
+
+    What the NAM002 steps need of a million messages is a few thousand such
+    rows: they are found once per context, over the columns they read only.
+    """
+    def make() -> pd.DataFrame:
+        m = ctx.messages
+        lo, hi = ctx.period_bounds()
+        keep = (m["person_id"].notna() & m["sender_name"].notna() & (m["time"] >= lo) & (m["time"] < hi)).to_numpy()
+        seen = m.loc[keep, ["group_id", "person_id", "sender_id", "sender_name"]].drop_duplicates()
+        seen = seen.assign(name=seen["sender_name"].str.strip()).drop(columns="sender_name")
+        return seen.drop_duplicates().reset_index(drop=True)
+
+    names = memoized(ctx, ("NAM002 names", ctx.start, ctx.end, ctx.tz), (ctx.messages,), make)
+    return names[names["group_id"].isin(scope.group_ids).to_numpy()]
+
+
+def _sightings(ctx: AuditContext, wanted: pd.DataFrame) -> pd.DataFrame:
+    """The period's messages whose (group_id, person_id, stripped sender name as ``seen``) is a row of
+    ``wanted``, joined to it, with their local ``day``."""
+    m = ctx.messages
+    lo, hi = ctx.period_bounds()
+    # the people first: one cheap test that leaves the few rows the merge must look at
+    keep = (m["person_id"].isin(wanted["person_id"].unique()) & (m["time"] >= lo) & (m["time"] < hi)).to_numpy()
+    m = m.loc[keep, _KEYS + ["sender_name", "time", "source_file", "source_line"]]
+    m = m.assign(seen=m["sender_name"].str.strip(), day=_day(m["time"], ctx.tz)).drop(columns="sender_name")
+    return m.merge(wanted, on=_KEYS + ["seen"])
 
 
 def _keys(df: pd.DataFrame, col: str) -> pd.DataFrame:
@@ -259,7 +281,7 @@ def _subjects(ctx: AuditContext, scope: Scope) -> pd.DataFrame:
     ``covered`` flag, and the ``expected`` name.
     """
     opts, vocab = scope.options, ctx.policy.vocabulary
-    members, messages = _in_scope(ctx.members, scope), _period_messages(ctx, scope)
+    members, messages = _in_scope(ctx.members, scope), _period_names(ctx, scope)
     subjects = pd.concat([members[_KEYS], messages[_KEYS]]).drop_duplicates()
     roster = ctx.roster.rename(columns={"employee_id": "person_id", "department": "dept"})
     # an id the roster lists twice cannot be told apart: not checked
@@ -350,11 +372,11 @@ def _messages_wrong(ctx: AuditContext, scope: Scope, subjects: pd.DataFrame) -> 
     Distinct names are judged once; only the messages of wrong names are then
     looked at, to find when each was first and last seen.
     """
-    msgs = _period_messages(ctx, scope).rename(columns={"name": "seen"})
-    names = _with_values(msgs[_KEYS + ["seen"]].drop_duplicates(), subjects)
+    names = _with_values(_period_names(ctx, scope).rename(columns={"name": "seen"})[_KEYS + ["seen"]]
+                         .drop_duplicates(), subjects)
     wrong = _judge(names, ctx, scope)
     wrong = wrong.loc[~wrong["shape"], _KEYS + ["seen", "deadline", "leave_date"]]
-    m = msgs[_KEYS + ["seen", "day", "time", "source_file", "source_line"]].merge(wrong, on=_KEYS + ["seen"])
+    m = _sightings(ctx, wrong)
     m = m[(m["deadline"].isna() | (m["day"] > m["deadline"])) & (m["leave_date"].isna() | (m["day"] <= m["leave_date"]))]
     m = m.sort_values("time", kind="stable")
     keys = _KEYS + ["seen"]

@@ -45,9 +45,9 @@ from ..policy.schema import Pattern, RuleOptions
 from ..textscan import pii
 from ..textscan.questions import DEFAULT_CUES, Cues, classify
 from ..workcal import CC_VERSION
-from .base import AuditContext, Rule, Scope
+from .base import AuditContext, Rule, Scope, memoized
 from .common import responsible_people
-from .messages import EXCERPT_CHARS, NOT_CHAT, local_time, memoized, roster_name, wall_text
+from .messages import EXCERPT_CHARS, NOT_CHAT, local_time, roster_name, wall_text
 
 _CONVERSATIONAL = ("text", "quote")
 _MINUTE_NS = 60_000_000_000
@@ -150,11 +150,12 @@ def _person(ctx: AuditContext, who: str | None) -> str | None:
     return same["employee_id"].iloc[0] if len(same) == 1 else None
 
 
-def _name_keys(ctx: AuditContext, who: pd.Series, names: pd.Series) -> pd.DataFrame:
+def _name_keys(ctx: AuditContext, who_keys: pd.Index, who_code: np.ndarray, names: pd.Series) -> pd.DataFrame:
     """(group_id, name, key): what a name written in a group (an @, a quote) means there.
 
     The group's member list (display names, nicknames) and its senders' names
     first, then roster names and ids; a name meaning several people is dropped.
+    ``who_keys[who_code]`` is each message's sender key.
     """
     m, mem = ctx.messages, ctx.members
     seen = m["sender_name"].isin(names.unique())
@@ -163,7 +164,7 @@ def _name_keys(ctx: AuditContext, who: pd.Series, names: pd.Series) -> pd.DataFr
                       "key": mem["person_id"].fillna("~" + mem["member_id"])})
         for col in ("display_name", "nickname")] + [
         pd.DataFrame({"group_id": m.loc[seen, "group_id"], "name": m.loc[seen, "sender_name"],
-                      "key": who[seen.to_numpy()]})], ignore_index=True).dropna().drop_duplicates()
+                      "key": who_keys.take(who_code[seen.to_numpy()])})], ignore_index=True).dropna().drop_duplicates()
     local = local[~local.duplicated(["group_id", "name"], keep=False)]
     r = ctx.roster.drop_duplicates("employee_id")
     glob = pd.concat([pd.DataFrame({"name": r[c], "key": r["employee_id"]})
@@ -183,37 +184,40 @@ def _prepare(ctx: AuditContext, cues: Cues, bots: set[str], bot_names) -> _Share
     m = ctx.messages.reset_index(drop=True)
     n = len(m)
     pos = np.arange(n)
-    who_s = m["person_id"].fillna("~" + m["sender_id"].fillna(m["sender_name"]).fillna("?")).astype("str")
+    # Each distinct sender's key is worked out once, not once per message: codes index the keys.
+    who_code, who_keys = pd.factorize(m["person_id"].fillna("~" + m["sender_id"].fillna(m["sender_name"])
+                                                            .fillna("?")))
+    who_keys = pd.Index(who_keys.astype("str"))
     bot = m["sender_id"].isin(bots) | m["sender_name"].isin(bots)
     if bot_names is not None and n:
         names = pd.Series(m["sender_name"].dropna().unique(), dtype="str")
         bot |= m["sender_name"].isin(names[bot_names.search(names)])
     bot = bot.to_numpy(bool)
-    kind = m["kind"].astype("str").to_numpy()
     wall = local_time(m["time"], ctx.tz).to_numpy()
     time = m["time"].array.asi8 if n else np.zeros(0, np.int64)
 
     # Flags for conversational messages only: a file or a link asks nobody anything.
-    talk = np.isin(kind, _CONVERSATIONAL) & ~bot & m["text"].notna().to_numpy()
+    talk = m["kind"].isin(_CONVERSATIONAL).to_numpy() & ~bot & m["text"].notna().to_numpy()
     is_q, is_r = np.zeros(n, bool), np.zeros(n, bool)
     if talk.any():
         f = classify(m.loc[talk, "text"], m.loc[talk, "kind"], cues)
         is_q[talk], is_r[talk] = f["is_question"].to_numpy(), f["is_request"].to_numpy()
 
     # @mentions and quotes: who each message addresses.
-    has = m["mentions"].astype(bool).to_numpy()
-    ment = pd.DataFrame({"pos": pos[has], "group_id": m["group_id"].to_numpy()[has],
-                         "name": m["mentions"].to_numpy()[has]}).explode("name")
+    has = np.flatnonzero(m["mentions"].astype(bool).to_numpy())
+    ment = pd.DataFrame({"pos": has, "group_id": m["group_id"].take(has).to_numpy(),
+                         "name": m["mentions"].take(has).to_numpy()}).explode("name")
     ment = ment[ment["name"].notna() & ~ment["name"].isin(MENTION_ALL)].astype({"name": "str"})
-    quoted = m["quote_ref"].notna().to_numpy()
-    q = pd.DataFrame({"pos": pos[quoted], "group_id": m["group_id"].to_numpy()[quoted],
-                      "ref": m["quote_ref"].to_numpy()[quoted]}).astype({"ref": "str"})
+    quoted = np.flatnonzero(m["quote_ref"].notna().to_numpy())
+    q = pd.DataFrame({"pos": quoted, "group_id": m["group_id"].take(quoted).to_numpy(),
+                      "ref": m["quote_ref"].take(quoted).to_numpy()}).astype({"ref": "str"})
     # a quote names its message by id, or as '显示名：text'
-    by_id = m.loc[m["msg_id"].isin(q["ref"]), ["group_id", "msg_id"]].assign(
-        key=who_s[m["msg_id"].isin(q["ref"]).to_numpy()].to_numpy()).drop_duplicates(["group_id", "msg_id"])
+    cited = m["msg_id"].isin(q["ref"]).to_numpy()
+    by_id = m.loc[cited, ["group_id", "msg_id"]].assign(
+        key=who_keys.take(who_code[cited]).to_numpy()).drop_duplicates(["group_id", "msg_id"])
     q = q.merge(by_id.rename(columns={"msg_id": "ref"}), on=["group_id", "ref"], how="left")
     q["name"] = q["ref"].str.extract(r"^([^：:\n]{1,40})[：:]", expand=False)
-    local, glob = _name_keys(ctx, who_s, pd.concat([ment["name"], q["name"].dropna()]))
+    local, glob = _name_keys(ctx, who_keys, who_code, pd.concat([ment["name"], q["name"].dropna()]))
     ment["key"] = _resolve(ment, local, glob)
     named = q["key"].isna() & q["name"].notna()
     q.loc[named, "key"] = _resolve(q[named], local, glob)
@@ -221,9 +225,9 @@ def _prepare(ctx: AuditContext, cues: Cues, bots: set[str], bot_names) -> _Share
 
     # One code space for people: roster ids, senders, names seen.
     roster = ctx.roster.drop_duplicates("employee_id").set_index("employee_id")
-    keys = pd.Index(pd.unique(pd.concat([pd.Series(roster.index, dtype="str"), who_s, addr["key"]],
+    keys = pd.Index(pd.unique(pd.concat([pd.Series(roster.index, dtype="str"), pd.Series(who_keys), addr["key"]],
                                         ignore_index=True)))
-    who = keys.get_indexer(who_s)
+    who = keys.get_indexer(who_keys)[who_code]
     addr["key"] = keys.get_indexer(addr["key"])
     gcode, groups = pd.factorize(m["group_id"].fillna("?"))
     gcode = gcode.astype(np.int64)
@@ -234,7 +238,7 @@ def _prepare(ctx: AuditContext, cues: Cues, bots: set[str], bot_names) -> _Share
     between = _chains(roster)[1]
     chain = pd.DataFrame({"asker": keys.get_indexer(between["employee_id"]),
                           "proxy": keys.get_indexer(between["proxy"])})
-    ok = ~bot & ~np.isin(kind, NOT_CHAT)
+    ok = ~bot & ~m["kind"].isin(NOT_CHAT).to_numpy()
     order = np.argsort(time, kind="stable")
     order = order[ok[order]]
     answers = pd.DataFrame({"g": gcode[order], "who": who[order], "at": time[order], "apos": order})
@@ -263,8 +267,7 @@ def _duties(ctx, m, roster, keys, who, gcode, groups, ment, asks, bot, day) -> p
     asker has no direct head: a leader, an outsider), ``mention`` (everyone @-ed).
     """
     qpos = np.flatnonzero(asks & ~bot)
-    pid = m["person_id"].to_numpy()[qpos]
-    pid = pd.Series(pid, dtype="str")
+    pid = pd.Series(m["person_id"].take(qpos).to_numpy(), dtype="str")
     heads = roster.index[roster["is_manager"].fillna(False).astype(bool)]
     direct = _chains(roster)[0]
     leader = pid.isin(heads).to_numpy()
