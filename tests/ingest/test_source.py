@@ -53,3 +53,46 @@ def test_bytes_valid_as_both_utf8_and_gbk_read_as_utf8(tmp_path):
     p.write_bytes("[图片]".encode("gb18030"))
     assert Source(p).encoding == "utf-8"
 
+
+
+# ---- files larger than the sample: format told from the first bytes, the rest read once ----
+
+def _big_csv(n: int, last: str = "收到") -> str:
+    rows = [f"技术群,g1,2026-10-08 09:{i // 60 % 60:02d}:{i % 60:02d},u{i % 7},员工{i % 7},文本,第{i}条消息"
+            for i in range(n - 1)]
+    rows.append(f"技术群,g1,2026-10-08 10:00:00,u1,员工1,文本,{last}")
+    return "群名称,群ID,发送时间,发送人ID,发送人,消息类型,消息内容\n" + "\n".join(rows) + "\n"
+
+
+def test_a_large_utf8_csv_is_read_without_loading_it_whole_and_its_encoding_confirmed(tmp_path):
+    from grpaudit.ingest import read_file
+    from grpaudit.ingest.source import SAMPLE_BYTES
+    p = tmp_path / "big.csv"
+    p.write_bytes(codecs.BOM_UTF8 + _big_csv(12000).encode("utf-8"))
+    assert p.stat().st_size > 2 * SAMPLE_BYTES
+    src, reader, res = read_file(p)
+    assert reader.name == "generic_chat" and len(res.messages) == 12000
+    assert res.messages["source_line"].iloc[-1] == 12001
+    assert "data" not in src.__dict__          # Arrow streamed it from disk
+    assert src.encoding == "utf-8-sig"         # ...and checked it as it went
+
+
+def test_a_csv_that_turns_gbk_after_the_sample_is_read_as_gb18030(tmp_path):
+    # ASCII up to the last row, which is GBK only: the sample looks like UTF-8
+    from grpaudit.ingest import read_file
+    rows = [f"g1,2026-10-08 09:{i // 60 % 60:02d}:{i % 60:02d},u{i % 7},message {i}" for i in range(12000)]
+    p = tmp_path / "mixed.csv"
+    p.write_bytes(("group,time,sender,text\n" + "\n".join(rows) + "\ng1,2026-10-08 10:00:00,u1,").encode("ascii")
+                  + "收到\n".encode("gb18030"))
+    src, reader, res = read_file(p)
+    assert src.likely_encoding == "utf-8" and src.encoding == "gb18030"
+    assert res.messages["text"].iloc[-1] == "收到" and len(res.messages) == 12001
+
+
+def test_a_file_blank_past_the_sample_is_empty_and_one_with_text_after_it_is_not(tmp_path):
+    from grpaudit.ingest.source import SAMPLE_BYTES
+    p = tmp_path / "blank.csv"
+    p.write_bytes(b" \n" * SAMPLE_BYTES)
+    with pytest.raises(InputError, match="empty"):
+        detect(Source(p))
+    assert not Source(tmp_path.joinpath("x.txt"), data=b" \n" * SAMPLE_BYTES + b"x").is_blank

@@ -31,10 +31,10 @@ __all__ = ["READERS", "Reader", "ReadResult", "Skip", "Source", "InputError", "d
 
 def detect(src: Source) -> Reader:
     """The reader whose sniffer accepts the content, or an InputError saying none did."""
-    if src.encoding == "unknown":
+    # the sample decides: a file whose later part does not decode fails in its reader, naming it
+    if src.likely_encoding == "unknown":
         raise InputError(src.name, "cannot decode: not UTF-8, UTF-16 or GB18030 text, nor a spreadsheet")
-    # isspace() stops at the first other byte; strip() would copy the whole file to test it
-    if not src.data or src.data.isspace():
+    if src.is_blank:
         raise InputError(src.name, "file is empty")
     for reader in READERS.values():
         if reader.sniff(src):

@@ -8,6 +8,7 @@ then UTF-16 without a BOM when every other byte is NUL.
 from __future__ import annotations
 
 import codecs
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -65,12 +66,19 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-def _is_utf8(data: bytes) -> bool:
+def _is_utf8(data: bytes, whole: bool = True) -> bool:
     """Validate UTF-8 without decoding: Arrow checks the bytes in place.
 
     ``data.decode("utf-8")`` would build a second copy of a file of hundreds
-    of megabytes only to throw it away.
+    of megabytes only to throw it away. A part of a file (``whole`` false)
+    may end inside a character.
     """
+    if not whole:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+            return True
+        except UnicodeDecodeError:
+            return False
     offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
     arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
     try:
@@ -80,8 +88,8 @@ def _is_utf8(data: bytes) -> bool:
         return False
 
 
-def detect_encoding(data: bytes) -> tuple[str, int]:
-    """Return (codec name, BOM length) for ``data``."""
+def detect_encoding(data: bytes, whole: bool = True) -> tuple[str, int]:
+    """Return (codec name, BOM length) for ``data`` (the file's first bytes only, when not ``whole``)."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name, len(bom)
@@ -93,42 +101,88 @@ def detect_encoding(data: bytes) -> tuple[str, int]:
             return "utf-16-le", 0
         if even_nul > 0.3 and odd_nul < 0.05:
             return "utf-16-be", 0
-    if _is_utf8(data):
+    if _is_utf8(data, whole):
         return "utf-8", 0
     try:
-        data.decode("gb18030")
+        data.decode("gb18030") if whole else codecs.getincrementaldecoder("gb18030")().decode(data, final=False)
         return "gb18030", 0
     except UnicodeDecodeError:
         return "unknown", 0
 
 
+#: Bytes read to tell a file's format and likely encoding before (or without) reading all of it.
+SAMPLE_BYTES = 1 << 18
+
+
 class Source:
-    """A file as readers see it. Decoding happens once, lazily."""
+    """A file as readers see it. Reading and decoding happen once, lazily.
+
+    Telling the format needs only the first ``SAMPLE_BYTES``: ``sample``,
+    ``head``, ``header`` and ``is_excel`` read no further. ``data``, ``text``
+    and ``utf8`` read the whole file; ``encoding`` checks all of it, unless a
+    reader that read the file some other way (Arrow, checking UTF-8 as it
+    parses) has ``confirm``-ed it.
+    """
 
     def __init__(self, path: str | Path, data: bytes | None = None, tz: str = "Asia/Shanghai",
                  me: str | None = None, mapping: dict[str, str] | None = None):
         self.path = Path(path)
         self.name = str(path)
-        self.data = self.path.read_bytes() if data is None else data
+        if data is None:
+            # open now, so a missing or unreadable file fails here as before
+            with open(self.path, "rb") as f:
+                self.sample = f.read(SAMPLE_BYTES)
+                self.size = os.fstat(f.fileno()).st_size
+        else:
+            self.data, self.sample, self.size = data, data[:SAMPLE_BYTES], len(data)
         self.tz = tz
         #: display name of the exporting account ("你" in WeChat system lines)
         self.me = me
         #: user-given column mapping for tabular formats: field -> header
         self.mapping = mapping or {}
 
+    @cached_property
+    def data(self) -> bytes:
+        """The whole file."""
+        return self.path.read_bytes()
+
+    @property
+    def whole_in_sample(self) -> bool:
+        return len(self.sample) >= self.size
+
     @property
     def is_excel(self) -> bool:
-        return self.data.startswith(_ZIP_MAGIC) or self.data.startswith(_OLE_MAGIC)
+        return self.sample.startswith(_ZIP_MAGIC) or self.sample.startswith(_OLE_MAGIC)
+
+    @cached_property
+    def _likely(self) -> tuple[str, int]:
+        """The encoding the sample shows: the file's, unless a later part breaks it."""
+        if self.is_excel:
+            return "xlsx", 0
+        return detect_encoding(self.sample, self.whole_in_sample)
 
     @cached_property
     def _encoding(self) -> tuple[str, int]:
         if self.is_excel:
             return "xlsx", 0
-        return detect_encoding(self.data)
+        return self._likely if self.whole_in_sample else detect_encoding(self.data)
+
+    @property
+    def likely_encoding(self) -> str:
+        return self._likely[0]
 
     @property
     def encoding(self) -> str:
         return self._encoding[0]
+
+    def confirm(self, encoding: str) -> None:
+        """Record that the whole file was read as ``encoding`` (by a reader that checked it)."""
+        self.__dict__["_encoding"] = (encoding, len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0)
+
+    @property
+    def is_blank(self) -> bool:
+        """Empty, or nothing but whitespace (isspace() stops at the first other byte)."""
+        return not self.size or (self.sample.isspace() and (self.whole_in_sample or self.data.isspace()))
 
     @cached_property
     def text(self) -> str:
@@ -149,11 +203,16 @@ class Source:
         return self.text.encode("utf-8")
 
     def head(self, chars: int = 8192) -> str:
-        """The first characters of the text ('' for spreadsheets or undecodable files)."""
-        if self.encoding in ("xlsx", "unknown"):
+        """The first characters of the text ('' for spreadsheets or undecodable files).
+
+        Up to ``SAMPLE_BYTES // 3`` characters come from the sample (a little
+        fewer if it holds characters of four bytes, such as emoji).
+        """
+        enc, bom = self._likely
+        if enc in ("xlsx", "unknown"):
             return ""
-        enc, bom = self._encoding
-        chunk = self.data[bom: bom + chars * 4]
+        fits = self.whole_in_sample or bom + chars * 3 <= len(self.sample)
+        chunk = (self.sample if fits else self.data)[bom: bom + chars * 4]
         return chunk.decode(enc.replace("-sig", ""), errors="ignore")[:chars]
 
     @cached_property

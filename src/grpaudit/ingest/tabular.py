@@ -128,16 +128,39 @@ def _read_excel(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
     return df, np.asarray(lines, dtype=np.int32), []
 
 
-def arrow_csv(src: Source, data: bytes | pa.Buffer, delimiter: str = ",",
-              text: pa.DataType = pa.string()) -> pa.Table | None:
+def arrow_csv(src: Source, delimiter: str = ",", text: pa.DataType = pa.string()) -> pa.Table | None:
     """The rows after the header as Arrow text columns (empty cells ""), or None if any row is malformed.
 
-    ``data`` is the file as UTF-8 (bytes or an Arrow buffer); ``text`` is the
-    columns' type (``pa.large_string()`` is what pandas' ``str`` holds). A row with the
-    wrong number of fields or a blank line makes the result None: line
-    numbers after such a row are only exact from a line-tracking parser
-    (``read_table``), and such files are rare.
+    ``text`` is the columns' type (``pa.large_string()`` is what pandas'
+    ``str`` holds). A row with the wrong number of fields or a blank line
+    makes the result None: line numbers after such a row are only exact from
+    a line-tracking parser (``read_table``), and such files are rare.
+
+    When the file's first bytes say UTF-8, Arrow reads it straight from disk
+    and checks the UTF-8 as it converts each value: the file is neither
+    copied into memory first nor checked twice. If a later part is not UTF-8
+    after all, the file is read again from its decoded text (``src.utf8``).
     """
+    if src.likely_encoding in ("utf-8", "utf-8-sig") and "_encoding" not in src.__dict__:
+        try:
+            if "data" in src.__dict__:
+                table = _parse_csv(src, pa.BufferReader(src.data), delimiter, text, check_utf8=True)
+            else:
+                with pa.OSFile(str(src.path)) as f:
+                    table = _parse_csv(src, f, delimiter, text, check_utf8=True)
+            src.confirm(src.likely_encoding)
+            return table
+        except _NotUtf8:
+            pass
+    # decoded (or already checked) text: no need to check it again
+    return _parse_csv(src, pa.BufferReader(src.utf8), delimiter, text, check_utf8=False)
+
+
+class _NotUtf8(Exception):
+    pass
+
+
+def _parse_csv(src: Source, stream, delimiter: str, text: pa.DataType, check_utf8: bool) -> pa.Table | None:
     names = [f"c{i}" for i in range(len(src.header))]
     bad: list[int | None] = []
 
@@ -147,16 +170,19 @@ def arrow_csv(src: Source, data: bytes | pa.Buffer, delimiter: str = ",",
 
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(data),
+            stream,
+            # Arrow skips a UTF-8 BOM itself
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             # A blank line must count as a (bad) row: pyarrow would otherwise
             # skip it silently and every later row's line number would be off.
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={n: text for n in names},
+            convert_options=pacsv.ConvertOptions(column_types={n: text for n in names}, check_utf8=check_utf8,
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:
+        if check_utf8 and "invalid UTF8" in str(exc):
+            raise _NotUtf8 from exc
         raise InputError(src.name, f"not a readable CSV: {exc}") from exc
     return None if bad else table
 
@@ -167,7 +193,7 @@ def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
         raise InputError(src.name, "no header row", line=1)
     first = src.head(4096).splitlines()[0]
     delim = "\t" if first.count("\t") > first.count(",") else ","
-    table = arrow_csv(src, src.utf8, delim, pa.large_string())
+    table = arrow_csv(src, delim, pa.large_string())
     if table is None:
         return _read_csv_exact(src, header, delim)
     # One piece per column (pyarrow gives one per 1 MB block): each later pass over a

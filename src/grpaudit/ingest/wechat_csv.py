@@ -85,11 +85,7 @@ def sniff(src: Source) -> bool:
 def _load(src: Source) -> tuple[dict[str, pa.ChunkedArray], np.ndarray, list[Skip]]:
     """All columns as Arrow text, the physical line each row starts on, and skipped rows."""
     header = src.header
-    enc = src.encoding
-    # UTF-8 files are handed to Arrow without a copy (the BOM sliced off).
-    data = pa.py_buffer(src.data)[3 if enc == "utf-8-sig" else 0:] if enc in ("utf-8", "utf-8-sig") \
-        else pa.py_buffer(src.utf8)
-    table = arrow_csv(src, data)
+    table = arrow_csv(src)
     if table is None:
         # Malformed rows or blank lines: the line-exact (slower) shared reader.
         df, lines, skips = read_table(src)
