@@ -7,6 +7,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pandas as pd
+
 CHILD = textwrap.dedent("""
     import sys
     from dataclasses import replace
@@ -31,9 +33,29 @@ def test_killed_run_leaves_no_partial_report(tmp_path):
             assert time.monotonic() < deadline
             time.sleep(0.05)
         time.sleep(0.3)
+        workers = _children(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    # The workbook is written by a forked process beside the CSVs (reports.PARALLEL_ROWS): it must
+    # die with the run, not finish the workbook afterwards and move it into place.
+    assert workers
+    deadline = time.monotonic() + 60
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
     left = [p.name for p in out.iterdir()]
-    assert left and all(n.startswith(".") and n.endswith(".tmp") for n in left), left
+    assert any(n.startswith(".audit-") and n.endswith(".tmp") for n in left), left
+    finished = [n for n in left if not n.endswith(".tmp")]
+    # what was finished before the kill is whole: a CSV that parses to its last line
+    assert all(n.endswith(".csv") for n in finished), finished
+    for n in finished:
+        assert (out / n).read_bytes().endswith(b"\n")
+        pd.read_csv(out / n, encoding="utf-8-sig")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found

@@ -216,3 +216,34 @@ def test_unknown_format_or_split_is_refused(data, tmp_path):
     with pytest.raises(ValueError, match="group"):
         write_all(data, tmp_path, split_by="group")
     assert list(tmp_path.iterdir()) == []
+
+
+def _cells(path):
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def test_a_workbook_written_beside_the_other_formats_is_the_same(hostile, tmp_path, monkeypatch):
+    import grpaudit.reports as reports
+    write_all(hostile, tmp_path / "alone", formats=("xlsx",), split_by="department")
+    monkeypatch.setattr(reports, "PARALLEL_ROWS", 0)        # the demo is small: fork anyway
+    paths = write_all(hostile, tmp_path / "beside", formats=("xlsx", "csv"), split_by="department")
+    books = sorted(p.relative_to(tmp_path / "beside") for p in paths if p.suffix == ".xlsx")
+    assert books == sorted(p.relative_to(tmp_path / "alone") for p in (tmp_path / "alone").rglob("*.xlsx"))
+    assert len(books) > 1 and all((tmp_path / "beside" / b).exists() for b in books)
+    for b in books:
+        assert _cells(tmp_path / "beside" / b) == _cells(tmp_path / "alone" / b)
+    assert (tmp_path / "beside" / "findings-2026-10.csv").exists()
+
+
+def test_an_error_writing_the_workbook_beside_is_raised_here(data, tmp_path, monkeypatch):
+    import grpaudit.reports as reports
+
+    def broken(data, path):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(reports, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(reports.xlsx, "write", broken)       # set before the fork: the worker has it too
+    with pytest.raises(OSError, match="No space left"):
+        write_all(data, tmp_path, formats=("xlsx", "csv"))
+    assert (tmp_path / "findings-2026-10.csv").exists()      # the other formats were written meanwhile

@@ -203,11 +203,20 @@ def _plain(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     _, offsets, data = arr.buffers()
     start = int(np.frombuffer(offsets, dtype=np.int64, count=1, offset=arr.offset * 8)[0])
     b = np.frombuffer(data, dtype=np.uint8, count=19 * len(arr), offset=start).reshape(-1, 19)
-    digits = b[:, [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]] - np.uint8(48)     # non-digits wrap past 9
-    ok = (digits < 10).all(axis=1) & (b[:, [4, 7, 10, 13, 16]] == np.frombuffer(b"-- ::", np.uint8)).all(axis=1)
-    digits = np.ascontiguousarray(digits.T, dtype=np.int32)       # one row per digit: fast column arithmetic
-    pairs = digits[0::2] * 10 + digits[1::2]
-    year, month, day, hour, minute, second = pairs[0] * 100 + pairs[1], *pairs[2:]
+    ok = ((b[:, [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]] - np.uint8(48)) < 10).all(axis=1)  # non-digits wrap
+    ok &= (b[:, [4, 7, 10, 13, 16]] == np.frombuffer(b"-- ::", np.uint8)).all(axis=1)
+
+    def number(*at: int) -> np.ndarray:
+        # straight from the byte columns: no digit matrix to build and transpose
+        out = b[:, at[0]].astype(np.int32) - 48
+        for i in at[1:]:
+            out *= 10
+            out += b[:, i]
+            out -= 48
+        return out
+
+    year, month, day = number(0, 1, 2, 3), number(5, 6), number(8, 9)
+    hour, minute, second = number(11, 12), number(14, 15), number(17, 18)
     ok &= ((year >= _FIRST_YEAR) & (year <= _LAST_YEAR) & (month >= 1) & (month <= 12)
            & (hour < 24) & (minute < 60) & (second < 60))
     at = np.where(ok, (year - _FIRST_YEAR) * 12 + month - 1, 0)

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import forked
 from . import csv_out, html, json_out, xlsx
-from .data import ReportData, build, for_department
+from .data import ReportData, build, for_department, tables
 from .names import unique_names
 
 FORMATS = ("xlsx", "csv", "json", "html")
 SPLITS = ("department",)
+#: Report rows from which the workbook is written in a forked process while this one writes the other
+#: formats: xlsxwriter spends some microseconds per cell in Python, most of the reports' time on a
+#: large month; below this, forking costs more than it saves.
+PARALLEL_ROWS = 20_000
 
 
 def write_all(data: ReportData, out_dir: Path, formats=FORMATS, split_by: str | None = None) -> list[Path]:
@@ -28,6 +33,19 @@ def write_all(data: ReportData, out_dir: Path, formats=FORMATS, split_by: str | 
     if split_by not in (None, *SPLITS):
         raise ValueError(f"--split-by {split_by!r}: expected one of {', '.join(SPLITS)}")
     out_dir = Path(out_dir)
+    rest = [f for f in FORMATS if f in formats and f != "xlsx"]
+    if "xlsx" in formats and rest and _rows(data) >= PARALLEL_ROWS and forked.available():
+        with forked.beside(lambda: _write_each(data, out_dir, ["xlsx"], split_by)) as workbooks:
+            others = _write_each(data, out_dir, rest, split_by)
+        return workbooks.result() + others
+    return _write_each(data, out_dir, formats, split_by)
+
+
+def _rows(data: ReportData) -> int:
+    return sum(len(df) for df in tables(data).values())
+
+
+def _write_each(data: ReportData, out_dir: Path, formats, split_by: str | None) -> list[Path]:
     written = _write(data, out_dir, formats, "")
     if split_by == "department":
         names = unique_names(data.findings["department"].dropna())
