@@ -130,3 +130,27 @@ def test_a_registry_row_without_id_takes_the_exports_id(tmp_path):
                                        "测试群,cidX==,2026-10-08 09:00:00,E1,张三,文本,早\n", encoding="utf-8")
     ds = load([tmp_path / "chat.csv"], groups=[tmp_path / "reg.csv"])
     assert ds.groups[["group_id", "registered"]].values.tolist() == [["cidX==", True]]
+
+
+def test_repeats_are_found_where_exports_overlap_and_only_there(tmp_path):
+    # Exports of one group cut by date: only the rows in the span two files share can repeat.
+    header = "群名称,群ID,发送时间,发送人ID,发送人,消息类型,消息内容,消息ID\n"
+    files = {
+        "a.csv": ["g1,2026-10-01 10:00:00,E1,张三,文本,一号,",
+                  "g1,2026-10-03 10:00:00,E1,张三,文本,三号,",         # also in b.csv
+                  "g1,2026-10-03 11:00:00,E2,李四,文本,同秒不同人,m9"],
+        "b.csv": ["g1,2026-10-03 10:00:00,E1,张三,文本,三号,",
+                  "g1,2026-10-03 11:00:00,E1,张三,文本,同秒不同人,m8",   # same time and text, other sender
+                  "g1,2026-10-05 10:00:00,E2,李四,文本,五号,"],
+        "c.csv": ["g1,2026-10-05 10:00:00,E2,李四,文本,五号,",           # overlaps b only
+                  "g1,2026-10-07 10:00:00,E2,李四,文本,七号,m1"],
+        # the same message id written 20 hours later (another tool's time zone or rounding): one message;
+        # three days later it is another message that reuses an id, and stays
+        "d.csv": ["g1,2026-10-08 06:00:00,E2,李四,文本,七号（转存）,m1",
+                  "g1,2026-10-10 10:00:00,E2,李四,文本,十号,m1"],
+    }
+    for name, rows in files.items():
+        (tmp_path / name).write_text(header + "".join(f"测试群,{r}\n" for r in rows), encoding="utf-8")
+    ds = load([tmp_path / n for n in files])
+    assert ds.messages["text"].tolist() == ["一号", "三号", "同秒不同人", "同秒不同人", "五号", "七号", "十号"]
+    assert ds.duplicates["messages"] == 3

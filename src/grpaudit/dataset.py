@@ -152,24 +152,38 @@ def stack(parts: list[pd.DataFrame], table: model.Table, tz: str) -> pd.DataFram
     return model.conform(df, table, tz).assign(_file=df["_file"].to_numpy())
 
 
-def _repeats(df: pd.DataFrame, keys: list[str], among: np.ndarray | None = None) -> np.ndarray:
+def _repeats(df: pd.DataFrame, keys: list[str], narrow: list[str], among: np.ndarray | None = None,
+             near: int | None = None) -> np.ndarray:
     """Mask of the rows (of ``among``, default all) that an earlier file already holds.
 
     A person who sends the same sticker twice in a second did send it twice;
-    the same row in two exports of the same group is one message. Only the
-    key columns of rows in groups read from several files are looked at.
+    the same row in two exports of the same group is one message. A month
+    exported in several files puts millions of rows in groups read from
+    several files, nearly all unique, and hashing all their keys (texts
+    among them) would be most of the work of loading them. So the whole key
+    is built only for the rows that could repeat: in a group read from
+    several files; with ``near`` (nanoseconds), timed within ``near`` of the
+    span in which another file holds rows of the group (exports are
+    usually cut by date, and then no row is); and sharing their ``narrow``
+    columns (some of ``keys``, cheap to compare) with another row.
     """
     dup = np.zeros(len(df), dtype=bool)
-    files = df["_file"].to_numpy()
-    rows = np.arange(len(df)) if among is None else np.flatnonzero(among)
+    files = df["_file"].to_numpy().astype(np.int64)
+    group = _codes(df["group_id"])
+    rows = np.flatnonzero(group >= 0 if among is None else among & (group >= 0))       # no group: no repeats
     if not len(rows) or files[rows].min() == files[rows].max():
         return dup
-    # Which groups came from several files is decided on two cheap columns first;
-    # the keys (the text among them) are only read for the rows of those groups.
-    spread = df[["group_id", "_file"]] if among is None else df[["group_id", "_file"]].iloc[rows]
-    # sort=False: hashing the keys is enough, and sorting millions of distinct texts is not linear
-    spread = spread.groupby("group_id", observed=True, sort=False)["_file"].transform("nunique")
-    rows = rows[spread.to_numpy() > 1]
+    width = int(files.max()) + 1
+    pairs = pd.unique(group[rows] * width + files[rows])
+    spread = np.bincount(pairs // width, minlength=int(group.max()) + 1) > 1
+    rows = rows[spread[group[rows]]]
+    if near is not None and len(rows):
+        rows = rows[_near_other_files(group[rows] * width + files[rows], width, df["time"].array.asi8[rows], near)]
+    hint = group[rows]
+    for col in narrow:
+        # codes mixed into one number: rows that share it by chance are only looked at more closely
+        hint = hint * _MIX + _codes(df[col].iloc[rows])
+    rows = rows[pd.Series(hint).duplicated(keep=False).to_numpy()]
     if not len(rows):
         return dup
     sub = df[keys].iloc[rows]
@@ -178,6 +192,40 @@ def _repeats(df: pd.DataFrame, keys: list[str], among: np.ndarray | None = None)
     np.minimum.at(first, key, files[rows])
     dup[rows] = files[rows] != first[key]
     return dup
+
+
+def _near_other_files(pair: np.ndarray, width: int, times: np.ndarray, near: int) -> np.ndarray:
+    """Mask of rows (``pair``: group × ``width`` + file) timed within ``near`` of the span where another
+    file holds rows of the same group (each file's span: its first to its last row of the group)."""
+    code, pairs = pd.factorize(pair)
+    by = pd.Series(times).groupby(code, sort=True)
+    lo, hi = by.min().to_numpy(), by.max().to_numpy()
+    start = np.full(len(pairs), np.iinfo(np.int64).max)
+    end = np.full(len(pairs), np.iinfo(np.int64).min)
+    # a Python loop over (group, file) pairs, a few per group: thousands, not millions
+    order = np.argsort(pairs, kind="stable")
+    groups = pairs[order] // width
+    for block in np.split(order, np.flatnonzero(np.diff(groups)) + 1):
+        for i in block:
+            others = block[block != i]
+            a = np.maximum(lo[i], lo[others]) - near
+            b = np.minimum(hi[i], hi[others]) + near
+            meet = a <= b
+            if meet.any():
+                start[i], end[i] = a[meet].min(), b[meet].max()
+    return (times >= start[code]) & (times <= end[code])
+
+
+_DAY_NS = 86_400_000_000_000
+_MIX = np.int64(0x9E3779B97F4A7C15 - (1 << 64))        # odd: multiplying mixes, wrapping is harmless
+
+
+def _codes(col: pd.Series) -> np.ndarray:
+    """One int64 per value that equal values share (-1 for missing): instants as they are, else
+    factorised."""
+    if col.dtype.kind == "M":
+        return col.array.asi8
+    return pd.factorize(col)[0].astype(np.int64, copy=False)
 
 
 def by_group_and_time(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
@@ -377,8 +425,9 @@ def assemble(ds: dict[str, pd.DataFrame], notes: list[str], tz: str) -> tuple[di
     groups = _group_map(ds, notes)
     for table in ("messages", "events", "members"):
         groups.apply(ds[table])
-    ev_dup = _repeats(ds["events"], ["platform", "group_id", "time", "event", "actor_name", "target_name", "detail"])
-    mem_dup = _repeats(ds["members"], ["platform", "group_id", "member_id"])
+    ev_dup = _repeats(ds["events"], ["platform", "group_id", "time", "event", "actor_name", "target_name", "detail"],
+                      ["time"], near=0)
+    mem_dup = _repeats(ds["members"], ["platform", "group_id", "member_id"], ["member_id"])
     if mem_dup.any():
         ds["members"] = ds["members"][~mem_dup].reset_index(drop=True)
     _add_unregistered(ds, tz)
@@ -393,8 +442,9 @@ def message_repeats(msgs: pd.DataFrame) -> np.ndarray:
     """Mask of the messages (stacked, with ``_file``) that an earlier file already holds: the same
     sender, time and text in the same group, or the same message id."""
     dup = _repeats(msgs.assign(_who=msgs["sender_id"].fillna(msgs["sender_name"])),
-                   ["platform", "group_id", "time", "_who", "text"])
+                   ["platform", "group_id", "time", "_who", "text"], ["time"], near=0)
     with_id = msgs["msg_id"].notna().to_numpy() & ~dup
     if with_id.any():
-        dup |= _repeats(msgs, ["platform", "group_id", "msg_id"], among=with_id)
+        # one message's id in two exports: its time may be written differently, not a day apart
+        dup |= _repeats(msgs, ["platform", "group_id", "msg_id"], ["msg_id"], among=with_id, near=_DAY_NS)
     return dup
