@@ -161,3 +161,22 @@ def test_cli_memory_streams_and_reports_alike(tmp_path):
 def test_cli_memory_refuses_nonsense(tmp_path):
     res = _cli(tmp_path, "x", "--memory", "lots")
     assert res.exit_code == 2 and "--memory" in res.output
+
+
+def test_an_export_changed_between_the_passes_stops_the_audit_naming_it(tmp_path):
+    import os
+    import shutil
+
+    from grpaudit.ingest import InputError
+    chats = tmp_path / "chats"
+    shutil.copytree(DEMO / "chats", chats)
+    policy = load_policy(DEMO / "policy.yaml")
+    idx = stream.index([chats], **_inputs(DEMO))
+    # still being copied in: a row more, and a later modification time
+    changed = next(p for p in sorted(chats.glob("*.csv")))
+    with open(changed, "a", encoding="utf-8") as f:
+        f.write("\n")
+    os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 1_000_000_000))
+    with pytest.raises(InputError, match="changed while the audit read it in parts") as e:
+        stream.run(idx, policy, *OCT, budget=1)
+    assert e.value.path == str(changed)

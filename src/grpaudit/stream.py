@@ -39,7 +39,7 @@ from .audit import AuditResult, context, in_period, result
 from .dataset import (CHAT, Dataset, GroupMap, assemble, by_group_and_time, expand, inputs, message_repeats,
                       read_all, stack)
 from .findings import concat
-from .ingest import read_file
+from .ingest import InputError, read_file
 from .policy import Policy
 from .rules import PER_GROUP, RULES, enabled_codes
 from .rules.reply_record import CODES as REPLY_CODES
@@ -120,6 +120,8 @@ class Index:
     senders: pd.DataFrame
     groups: GroupMap
     jobs: list[tuple[Path, str]]
+    #: each file's (size, modification time) before the first pass read it: a part reads it again
+    stamps: list[tuple[int, int] | None]
     fmt: str | None
     me: str | None
     mapping: dict[str, str] | None
@@ -140,6 +142,7 @@ def index(chats: list[str | Path], *, members: list[str | Path] = (), roster: li
           me: str | None = None, mapping: dict[str, str] | None = None) -> Index:
     """The first pass over the inputs (the arguments are ``dataset.load``'s)."""
     jobs = inputs(chats, members, roster, groups)
+    stamps = [_stamp(path) for path, _ in jobs]
     reports, frames = read_all(jobs, fmt, tz, me, mapping, keep=_thin)
     ds = {name: stack(frames[name], model.TABLES[name], tz) for name in ("events", "members", "roster", "groups")}
     thin = frames["messages"]
@@ -155,7 +158,15 @@ def index(chats: list[str | Path], *, members: list[str | Path] = (), roster: li
     dataset = Dataset(messages=model.empty(model.MESSAGES, tz), events=ds["events"], members=mems,
                       roster=ds["roster"], groups=ds["groups"], identities=ids, files=reports, duplicates=dups,
                       notes=notes, tz=tz)
-    return Index(dataset, senders, group_map, jobs, fmt, me, mapping)
+    return Index(dataset, senders, group_map, jobs, stamps, fmt, me, mapping)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 def _key(group_id: pd.Series) -> pd.Series:
@@ -206,8 +217,16 @@ def _rows_of(idx: Index, f: int, raw: set[str]) -> pd.DataFrame:
     return, and their pages go back to the OS before the next file is read: only the part's
     rows of each file add up."""
     path, role = idx.jobs[f]
-    # the same file read again: the first pass read it, so an error now means it changed since
-    _, _, res = read_file(path, idx.fmt if role == CHAT else None, tz=idx.dataset.tz, me=idx.me, mapping=idx.mapping)
+    # A file rewritten since the first pass (an export still being copied in) would give rows the
+    # index never counted, or lose some: the parts would no longer add up to one audit.
+    if _stamp(path) != idx.stamps[f]:
+        raise InputError(path, "changed while the audit read it in parts (its size or modification time is not "
+                               "what the first pass saw); run the audit again once the exports are complete")
+    try:
+        _, _, res = read_file(path, idx.fmt if role == CHAT else None, tz=idx.dataset.tz, me=idx.me,
+                              mapping=idx.mapping)
+    except OSError as exc:
+        raise InputError(path, f"cannot read it again for its part: {exc.strerror or exc}") from None
     m = res.messages
     m = model.empty(model.MESSAGES, idx.dataset.tz) if m is None else m[_key(m["group_id"]).isin(raw).to_numpy()]
     del res
