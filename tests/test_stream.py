@@ -33,7 +33,7 @@ def _same(chats: list[Path], inputs: dict, policy, budget: int, jobs: int = 1) -
     """Audit in memory and streamed; assert the results agree; return the number of parts."""
     ds = load(chats, **inputs)
     whole = run(ds, policy, *OCT)
-    idx = stream.index(chats, **inputs)
+    idx = stream.index(chats, budget=budget, **inputs)
     parts = stream.plan(idx, budget)
     streamed = stream.run(idx, policy, *OCT, budget, jobs=jobs)
     assert len(whole.findings) > 0
@@ -43,14 +43,36 @@ def _same(chats: list[Path], inputs: dict, policy, budget: int, jobs: int = 1) -
     for table in ("events", "members", "roster", "groups", "identities"):
         assert_frame_equal(getattr(ds, table), getattr(streamed.dataset, table), obj=table)
     assert ds.duplicates == streamed.dataset.duplicates
+    assert [_report(f) for f in ds.files] == [_report(f) for f in streamed.dataset.files]
     assert ds.notes == streamed.dataset.notes
     extra = [w for w in streamed.warnings if w not in whole.warnings]
     assert sorted(set(whole.warnings)) == sorted(set(streamed.warnings) - set(extra))
     assert f"in {len(parts)} part(s) of whole groups" in extra[0]
-    # every file is over a tiny budget, and each is named once
+    # every file read whole is over a tiny budget, and each is named once
     assert all("reading this file whole takes about" in w for w in extra[1:])
-    assert len(extra) - 1 == (len(set(idx.senders["_file"])) if budget < 1000 else 0)
+    whole = {f for f in set(idx.senders["_file"]) if idx.dataset.files[f].pieces == 1}     # not read in pieces
+    assert len(extra) - 1 == (len(whole) if budget < 1000 else 0)
     return len(parts)
+
+
+def _report(f) -> tuple:
+    """What a file's report says, but how many reads it took."""
+    return (f.path, f.role, f.format, f.encoding, f.messages, f.events, f.members, f.roster, f.groups,
+            [(s.line, s.reason, s.level) for s in f.skipped], [(s.line, s.reason, s.level) for s in f.warnings],
+            f.first, f.last, f.error)
+
+
+def test_archives_read_a_few_lines_at_a_time_find_what_memory_finds(tmp_path, monkeypatch):
+    # pieces of 2,000 bytes: the demo's JSON Lines archive is read in a dozen runs of lines,
+    # in the index pass and again in every part
+    monkeypatch.setattr(stream, "_MIN_PIECE", 2000)
+    policy = load_policy(every_rule_policy(tmp_path, DEMO / "policy.yaml"))
+    _same([DEMO / "chats"], _inputs(DEMO), policy, budget=1)
+    idx = stream.index([DEMO / "chats"], budget=1, **_inputs(DEMO))
+    pieces = {Path(f.path).name: f.pieces for f in idx.dataset.files}
+    assert pieces["wecom_archive_2026-10.jsonl"] > 5
+    assert pieces["wecom_archive_2026-10_part1.json"] == 1          # a JSON array is read whole
+    assert all(n == 1 for name, n in pieces.items() if not name.endswith(".jsonl"))
 
 
 @pytest.mark.parametrize("base", [DEMO, FROZEN], ids=["demo", "frozen-demo-month"])
@@ -99,8 +121,8 @@ def test_a_part_reads_only_the_files_holding_its_groups(monkeypatch):
     groups_of = idx.senders.groupby("_file")["group_id"].agg(set)
     group, lone = next((g, min(fs)) for g, fs in files_of.items() if len(fs) == 1 and groups_of[min(fs)] == {g})
     opened = []
-    real = stream.read_file
-    monkeypatch.setattr(stream, "read_file", lambda path, *a, **k: opened.append(Path(path)) or real(path, *a, **k))
+    real = stream.read_pieces
+    monkeypatch.setattr(stream, "read_pieces", lambda path, *a, **k: opened.append(Path(path)) or real(path, *a, **k))
     msgs, _ = stream.read_part(idx, {group})
     assert opened == [idx.jobs[lone][0]]
     assert set(msgs["group_id"]) == {group} and len(msgs) > 0

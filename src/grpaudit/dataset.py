@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import identity, model
-from .ingest import CHAT, GROUPS, MEMBERS, ROSTER, InputError, Skip, read_file
+from .ingest import CHAT, GROUPS, MEMBERS, ROSTER, InputError, Skip, read_pieces
 
 
 @dataclass
@@ -39,6 +39,7 @@ class FileReport:
     first: pd.Timestamp | None = None
     last: pd.Timestamp | None = None
     error: str | None = None        # the file could not be read at all
+    pieces: int = 0                 # reads it took: more than one for a file read a range of lines at a time
 
 
 @dataclass
@@ -92,50 +93,66 @@ def inputs(chats: list[str | Path], members: list[str | Path] = (), roster: list
 
 
 def read_all(jobs: list[tuple[Path, str]], fmt: str | None, tz: str, me: str | None,
-             mapping: dict[str, str] | None, keep: Callable[[pd.DataFrame], pd.DataFrame] | None = None
-             ) -> tuple[list[FileReport], dict[str, list[pd.DataFrame]]]:
+             mapping: dict[str, str] | None, keep: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+             piece_bytes: int | None = None) -> tuple[list[FileReport], dict[str, list[pd.DataFrame]]]:
     """Each file's report and its tables (with ``_file``, the file's position), table by table.
-    ``keep`` shrinks each file's messages as soon as they are counted (a streamed audit's index)."""
+    ``keep`` shrinks each file's messages as soon as they are counted (a streamed audit's index),
+    and ``piece_bytes`` has files of one-line records read that many bytes of lines at a time
+    (``ingest.read_pieces``)."""
     reports: list[FileReport] = []
     frames: dict[str, list[pd.DataFrame]] = {t: [] for t in ("messages", "events", "members", "roster", "groups")}
     for path, role in jobs:
         rep = FileReport(str(path), role)
         reports.append(rep)
+        before = {t: len(f) for t, f in frames.items()}
         try:
-            src, reader, res = read_file(path, fmt if role == CHAT else None, tz=tz, me=me, mapping=mapping)
+            for src, reader, res in read_pieces(path, fmt if role == CHAT else None, tz=tz, me=me, mapping=mapping,
+                                                piece_bytes=piece_bytes):
+                if rep.format is None:
+                    rep.format, rep.encoding = reader.name, src.encoding
+                    # Chat paths may carry member lists (WeCom group info) — formats.md says
+                    # those are recognised by content — but a roster or member list passed
+                    # as something else is a mistake worth stopping for.
+                    if role != CHAT and reader.holds != role:
+                        rep.error = (f"{path}: passed with {_OPTION_OF[role]} but it is a {reader.holds} file "
+                                     f"({reader.name}); pass it with {_OPTION_OF[reader.holds]}")
+                        break
+                rep.pieces += 1
+                _add(rep, res, frames, len(reports) - 1, keep)
+                if keep is not None:
+                    # this piece's whole tables go before the next is read, and their pages back to the OS
+                    del res
+                    pa.default_memory_pool().release_unused()
         except InputError as exc:
             rep.error = str(exc)
-            continue
         except OSError as exc:
             rep.error = f"{path}: cannot open: {exc.strerror or exc}"
-            continue
-        rep.format, rep.encoding = reader.name, src.encoding
-        # Chat paths may carry member lists (WeCom group info) — formats.md says
-        # those are recognised by content — but a roster or member list passed
-        # as something else is a mistake worth stopping for.
-        if role != CHAT and reader.holds != role:
-            rep.error = (f"{path}: passed with {_OPTION_OF[role]} but it is a {reader.holds} file "
-                         f"({reader.name}); pass it with {_OPTION_OF[reader.holds]}")
-            continue
-        rep.skipped, rep.warnings = list(res.skipped), list(res.warnings)
-        for table in frames:
-            df = getattr(res, table)
-            if df is not None and len(df):
-                df = df.assign(_file=len(reports) - 1)
-                # events count system lines read: one line inviting two people
-                # is two event rows but one record of the file
-                setattr(rep, table, int(df["source_line"].nunique()) if table == "events" else len(df))
-                frames[table].append(keep(df) if keep is not None and table == "messages" else df)
-        times = [getattr(res, t)["time"] for t in ("messages", "events")
-                 if getattr(res, t) is not None and len(getattr(res, t))]
-        if times:
-            rep.first = min(t.min() for t in times)
-            rep.last = max(t.max() for t in times)
-        if keep is not None:
-            # this file's whole tables go before the next is read, and their pages back to the OS
-            del res, times, df
-            pa.default_memory_pool().release_unused()
+        if rep.error:
+            for t, f in frames.items():         # nothing of a file that could not be read whole
+                del f[before[t]:]
     return reports, frames
+
+
+def _add(rep: FileReport, res, frames: dict[str, list[pd.DataFrame]], file: int,
+         keep: Callable[[pd.DataFrame], pd.DataFrame] | None) -> None:
+    """One piece of a file (the whole file, mostly) into its report and the tables."""
+    rep.skipped += res.skipped
+    rep.warnings += res.warnings
+    for table in frames:
+        df = getattr(res, table)
+        if df is not None and len(df):
+            df = df.assign(_file=file)
+            # events count system lines read: one line inviting two people
+            # is two event rows but one record of the file
+            setattr(rep, table, getattr(rep, table) + (int(df["source_line"].nunique()) if table == "events"
+                                                        else len(df)))
+            frames[table].append(keep(df) if keep is not None and table == "messages" else df)
+    for t in ("messages", "events"):
+        df = getattr(res, t)
+        if df is not None and len(df):
+            first, last = df["time"].min(), df["time"].max()
+            rep.first = first if rep.first is None or first < rep.first else rep.first
+            rep.last = last if rep.last is None or last > rep.last else rep.last
 
 
 def stack(parts: list[pd.DataFrame], table: model.Table, tz: str) -> pd.DataFrame:

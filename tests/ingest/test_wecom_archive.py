@@ -262,3 +262,28 @@ def test_garbage_raises_input_error(data):
 def test_group_info_read_as_archive_is_an_input_error(samples):
     with pytest.raises(InputError, match="not a WeCom archive"):
         read(samples / "wecom_rooms.json")
+
+
+@pytest.mark.parametrize("piece", [300, 1000, 5000])
+def test_read_a_range_of_lines_at_a_time_gives_the_whole_files_rows_and_line_numbers(tmp_path, piece):
+    from pathlib import Path
+
+    from grpaudit.ingest import read_file, read_pieces
+    demo = Path(__file__).resolve().parents[2] / "sample_exports" / "chats" / "wecom_archive_2026-10.jsonl"
+    lines = demo.read_text("utf-8").splitlines()
+    # a blank line, a line cut off mid-object and a CRLF line end, in the middle of the file
+    lines[10:10] = ["", lines[12][:40]]
+    lines[20] += "\r"
+    path = tmp_path / "archive.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, _, whole = read_file(path)
+    pieces = [res for _, _, res in read_pieces(path, piece_bytes=piece)]
+    assert len(pieces) >= path.stat().st_size // (piece + 1000)
+    for table in ("messages", "events"):
+        got = pd.concat([getattr(r, table) for r in pieces], ignore_index=True)
+        want = getattr(whole, table).reset_index(drop=True)
+        # the file's name is a categorical per piece: compare it as text
+        pd.testing.assert_frame_equal(got.astype({"source_file": str}), want.astype({"source_file": str}), obj=table)
+    skips = [(s.line, s.reason, s.level) for r in pieces for s in r.skipped]
+    assert skips == [(s.line, s.reason, s.level) for s in whole.skipped]
+    assert (12, "error") in {(line, level) for line, _, level in skips}          # the cut-off line, by its number

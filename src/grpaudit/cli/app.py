@@ -226,7 +226,7 @@ def audit(paths: Paths,
     streamed = budget is not None and stream.needs_streaming(paths, budget)
     if streamed:
         with step("Indexing exports (larger than --memory allows at once)…"):
-            idx = stream.index(paths, **inputs)
+            idx = stream.index(paths, budget=budget, **inputs)
         ds = idx.dataset
     else:
         with step("Reading exports…"):

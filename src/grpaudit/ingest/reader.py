@@ -24,3 +24,8 @@ class Reader:
     description: str
     sniff: Callable[[Source], bool]
     read: Callable[[Source], ReadResult]
+    #: For formats whose records are one line each (WeCom JSON Lines): whether this file is laid out
+    #: so, and the reader of any run of its whole lines, which reads them as the whole file would
+    #: (``read_pieces``: a file larger than memory is read a range of lines at a time).
+    by_lines: Callable[[Source], bool] | None = None
+    read_lines: Callable[[Source], ReadResult] | None = None

@@ -98,6 +98,7 @@ _PARSE = pajson.ParseOptions(explicit_schema=_SCHEMA, unexpected_field_behavior=
 _PIECE = 32 << 20
 _READ = pajson.ReadOptions(block_size=4 << 20)
 _STR = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
+_VALUE_NO = re.compile(r" \(value #\d+\)")
 
 
 def sniff(src: Source) -> bool:
@@ -108,14 +109,24 @@ def sniff(src: Source) -> bool:
 # --- reading -------------------------------------------------------------------
 
 def read(src: Source) -> ReadResult:
-    head = src.head(65536).lstrip("\ufeff \t\r\n")
-    if not head:
+    if not src.head(65536).lstrip("\ufeff \t\r\n"):
         raise InputError(src.name, "no JSON in the file")
-    json_lines = head.startswith("{") and _is_json_object(head.split("\n", 1)[0])
-    return _finish(src, list(_json_lines(src) if json_lines else _values(src)))
+    return _finish(src, list(_json_lines(src) if is_json_lines(src) else _values(src)))
 
 
-def _finish(src: Source, loaded: list) -> ReadResult:
+def is_json_lines(src: Source) -> bool:
+    """Whether the archive is JSON Lines (one object per line), not an array or pretty-printed."""
+    head = src.head(65536).lstrip("\ufeff \t\r\n")
+    return head.startswith("{") and _is_json_object(head.split("\n", 1)[0])
+
+
+def read_lines(src: Source) -> ReadResult:
+    """Whole lines of a JSON Lines archive, read as the whole file reads them (a range of a file
+    larger than memory): a range whose every line is broken is skips, not an error."""
+    return _finish(src, list(_json_lines(src)), whole=False)
+
+
+def _finish(src: Source, loaded: list, whole: bool = True) -> ReadResult:
     """The tables from what ``_json_lines`` or ``_values`` loaded.
 
     ``loaded`` is emptied here, so that nothing else holds the parsed table
@@ -124,10 +135,10 @@ def _finish(src: Source, loaded: list) -> ReadResult:
     """
     table, lines, raw, bad_times, skipped = loaded
     loaded.clear()
-    if table.num_rows == 0 and skipped:
+    if whole and table.num_rows == 0 and skipped:
         first = skipped[0]
         raise InputError(src.name, f"not a WeCom archive: no line holds a JSON object ({first.reason})", first.line)
-    parts = _split(src, table, lines, raw, bad_times, skipped)
+    parts = _split(src, table, lines, raw, bad_times, skipped, whole)
     del table
     return _result(src, *parts, skipped)
 
@@ -156,7 +167,8 @@ def _json_lines(src: Source):
         except pa.ArrowInvalid:
             own: list[Skip] = []
             table, at, bad, raw = _fit_records(iter_json(piece.decode("utf-8")), own)
-            skipped += [Skip(s.line + first - 1, s.reason, s.level) for s in own]
+            # the line number places a record; a value's position would count from the piece's start
+            skipped += [Skip(s.line + first - 1, _VALUE_NO.sub("", s.reason), s.level) for s in own]
             offset = sum(t.num_rows for t in tables)
             bad_times.update({offset + i: v for i, v in bad.items()})
             raws.update({offset + i: v for i, v in raw.items()})
@@ -281,9 +293,10 @@ def _str(values) -> pd.Series:
 
 
 def _split(src: Source, t: pa.Table, lines: np.ndarray, raw: Callable[[np.ndarray], list[dict]],
-           bad_times: dict[int, object], skipped: list[Skip]) -> tuple[pa.Table, pd.DataFrame]:
+           bad_times: dict[int, object], skipped: list[Skip], whole: bool = True) -> tuple[pa.Table, pd.DataFrame]:
     """Sort the rows: skips into ``skipped``, recalls into an events frame, messages into a table."""
-    if t.num_rows and not (pc.any(pc.is_valid(t["msgtime"])).as_py() or pc.any(pc.is_valid(t["msgid"])).as_py()):
+    keyed = t.num_rows and (pc.any(pc.is_valid(t["msgtime"])).as_py() or pc.any(pc.is_valid(t["msgid"])).as_py())
+    if whole and t.num_rows and not keyed:
         raise InputError(src.name, "not a WeCom archive: no object has a msgid or msgtime", int(lines[0]))
     action = t["action"]
     switch = _mask(action, "switch")
@@ -457,4 +470,5 @@ def _readable(label: str, obj) -> str:
     return " ".join([label] + found)
 
 
-READER = Reader(FORMAT, CHAT, "WeCom session archive (会话内容存档), JSON Lines or a JSON array", sniff, read)
+READER = Reader(FORMAT, CHAT, "WeCom session archive (会话内容存档), JSON Lines or a JSON array", sniff, read,
+                by_lines=is_json_lines, read_lines=read_lines)
