@@ -22,6 +22,11 @@ that group's messages plus tables the context holds whole (docs/scaling.md
 goes rule by rule), so each group's findings are the ones an in-memory audit
 finds, and the reply record is summarised from every part's judged pairs.
 
+Files of one-line records (WeCom JSON Lines archives) larger than
+``piece_size(budget)`` are read a range of lines at a time, in the index and
+in every part (``ingest.read_pieces``); any other file is read whole, and one
+too large for the budget is named in the warnings.
+
 Cost: a file holding groups of several parts is read once per part, and the
 rules that read only the small tables run once per part.
 """
