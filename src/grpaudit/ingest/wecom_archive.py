@@ -159,11 +159,11 @@ def _json_lines(src: Source):
     tables, lines, skipped = [], [], []
     bad_times: dict[int, object] = {}
     raws: dict[int, dict] = {}
-    for start, end, first in _pieces(data):
+    for start, end, first, breaks in _pieces(data):
         piece = data[start:end]
         try:
             table = pajson.read_json(pa.BufferReader(piece), read_options=_READ, parse_options=_PARSE)
-            at = _row_lines(piece, table.num_rows)
+            at = _row_lines(piece, table.num_rows, breaks)
         except pa.ArrowInvalid:
             own: list[Skip] = []
             table, at, bad, raw = _fit_records(iter_json(piece.decode("utf-8")), own)
@@ -189,24 +189,27 @@ def _json_lines(src: Source):
 
 
 def _pieces(data: bytes):
-    """(start, end, first line) of pieces of about _PIECE bytes that end at a line end."""
+    """(start, end, first line, line breaks) of pieces of about _PIECE bytes that end at a line end."""
     start, line = 0, 1
     while start < len(data):
         end = data.find(b"\n", start + _PIECE)
         end = len(data) if end < 0 else end + 1
-        yield start, end, line
-        line += data.count(b"\n", start, end)
+        breaks = data.count(b"\n", start, end)
+        yield start, end, line, breaks
+        line += breaks
         start = end
 
 
-def _row_lines(data: bytes, n: int) -> np.ndarray:
-    """The physical line of each JSON Lines row: row i is on line i + 1 unless blank lines intervene."""
+def _row_lines(data: bytes, n: int, breaks: int) -> np.ndarray:
+    """The physical line of each JSON Lines row: row i is on line i + 1 unless blank lines intervene.
+    ``breaks``: the line breaks in ``data`` (counted once, by ``_pieces``)."""
     start = re.compile(rb"\s*").match(data).end()
     end = len(data)
     while end > start and data[end - 1] in b" \t\r\n":
         end -= 1
     first = data.count(b"\n", 0, start) + 1
-    if n == 0 or data.count(b"\n", start, end) + 1 == n:
+    inside = breaks - (first - 1) - data.count(b"\n", end)       # the breaks between the first and last record
+    if n == 0 or inside + 1 == n:
         return np.arange(first, first + n, dtype=np.int32)
     # Blank lines between records: only lines that start with white space can be blank.
     starts = _line_starts(data)
