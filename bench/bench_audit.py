@@ -31,6 +31,7 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -127,13 +128,16 @@ def generator_hash() -> str:
     return h.hexdigest()[:16]
 
 
-def company(size: int, seed: int) -> Path:
-    """The generated month for ``size`` messages, generated now unless cached by the same generator."""
+def company(size: int, seed: int) -> tuple[Path, dict]:
+    """The generated month for ``size`` messages and its manifest, generated now unless cached by the
+    same generator."""
     path = OUT / f"company_{size}_s{seed}"
     manifest = path / "manifest.json"
     want = generator_hash()
-    if manifest.exists() and json.loads(manifest.read_text("utf-8")).get("generator") == want:
-        return path
+    if manifest.exists():
+        m = json.loads(manifest.read_text("utf-8"))
+        if m.get("generator") == want:
+            return path, m
     t = time.perf_counter()
     # In a child: this process stays small, so the CLI run's peak (ru_maxrss, which a fork
     # inherits) is the CLI's own and not the generator's.
@@ -144,12 +148,12 @@ def company(size: int, seed: int) -> Path:
     manifest.write_text(json.dumps(m, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"  generated {m['messages']:,} messages ({m['bytes'] / 1e6:,.0f} MB, {m['employees']:,} employees, "
           f"{m['groups']:,} groups) in {time.perf_counter() - t:.1f} s", file=sys.stderr)
-    return path
+    return path, m
 
 
-def _child(code: str, *args: str) -> dict:
-    """Run ``code`` in a fresh interpreter and return the JSON it prints."""
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+def _child(*argv: str) -> dict:
+    """Run ``python argv…`` in a fresh interpreter and return the JSON it prints."""
+    out = subprocess.run([sys.executable, *argv], capture_output=True, text=True, cwd=ROOT)
     if out.returncode:
         raise RuntimeError(f"child failed ({out.returncode}):\n{out.stderr[-3000:]}")
     return json.loads(out.stdout)
@@ -157,15 +161,11 @@ def _child(code: str, *args: str) -> dict:
 
 def audit(path: Path, profile: Path | None) -> dict:
     reports = path / "reports"
-    return _child(CHILD, str(path), str(reports), str(profile) if profile else "-")
+    return _child("-c", CHILD, str(path), str(reports), str(profile) if profile else "-")
 
 
 def floor(path: Path) -> dict:
-    out = subprocess.run([sys.executable, str(HERE / "floor.py"), str(path), "--json"], capture_output=True,
-                         text=True, cwd=ROOT)
-    if out.returncode:
-        raise RuntimeError(out.stderr[-3000:])
-    return json.loads(out.stdout)
+    return _child(str(HERE / "floor.py"), str(path), "--json")
 
 
 def read_vs_pandas(path: Path) -> dict:
@@ -173,7 +173,7 @@ def read_vs_pandas(path: Path) -> dict:
     csv = max((path / "chats").glob("dingtalk_export_*.csv"), key=lambda p: p.stat().st_size)
     best = {}
     for how in ("pandas", "grpaudit"):
-        best[how] = min(_child(READ_CHILD, how, str(csv))["seconds"] for _ in range(2))
+        best[how] = min(_child("-c", READ_CHILD, how, str(csv))["seconds"] for _ in range(2))
     return {"file": csv.name, "mb": csv.stat().st_size / 1e6, **best, "ratio": best["grpaudit"] / best["pandas"]}
 
 
@@ -183,15 +183,17 @@ def cli_run(path: Path, *extra: str, out: str = "reports-cli") -> dict:
            "--members", str(path / "members.csv"), "--roster", str(path / "roster.csv"),
            "--groups", str(path / "groups.csv"), "--period", "2026-10", "--out", str(path / out),
            "--no-history", "--quiet", *extra]
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t
-    err = proc.stderr.read().decode()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"grpaudit audit exited {proc.returncode}:\n{err[-3000:]}")
-    return {"seconds": seconds, "peak_kb": usage.ru_maxrss, "exit": proc.returncode}
+    # stderr to a file, not a pipe: wait4 reads nothing, so a long traceback would fill a pipe and hang here
+    with tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            err.seek(0)
+            raise RuntimeError(f"grpaudit audit exited {code}:\n{err.read().decode()[-3000:]}")
+    return {"seconds": seconds, "peak_kb": usage.ru_maxrss, "exit": code}
 
 
 def streamed_run(path: Path, in_memory: dict) -> dict:
@@ -267,10 +269,8 @@ def render(runs: dict[int, dict], info: dict, load_start: str, load_end: str, re
         total = (rb["total"] / rb["messages"]) / (ra["total"] / ra["messages"])
         lines.append(f"- {b:,} vs {a:,}: total **{total:.2f}×** (" +
                      ", ".join(f"{st} {v:.2f}×" for st, v in per.items()) + ")")
-    fl = runs[sizes[0]]["floor"]["stages"]
     lines += ["", "Floor stages (`bench/floor.py`): " + "; ".join(
-        f"{n:,}: " + ", ".join(f"{k} {v:.2f} s" for k, v in runs[n]["floor"]["stages"].items()) for n in sizes)
-        if fl else ""]
+        f"{n:,}: " + ", ".join(f"{k} {v:.2f} s" for k, v in runs[n]["floor"]["stages"].items()) for n in sizes)]
     if reading:
         lines += ["", f"Generic CSV read ({reading['file']}, {reading['mb']:,.0f} MB, best of 2, fresh processes): "
                       f"grpaudit {reading['grpaudit']:.2f} s, `pandas.read_csv` {reading['pandas']:.2f} s — "
@@ -334,23 +334,21 @@ def main() -> None:
     runs: dict[int, dict] = {}
     for n in sizes:
         print(f"{n:,} messages", file=sys.stderr)
-        path = company(n, args.seed)
+        path, manifest = company(n, args.seed)
         prof = OUT / f"profile_{n}.pstats" if args.profile == n else None
         a = audit(path, prof)
         a["total"] = sum(s["seconds"] for s in a["stages"].values())
         f = floor(path)
-        runs[n] = {"audit": a, "floor": f, "manifest": json.loads((path / "manifest.json").read_text("utf-8"))}
+        runs[n] = {"audit": a, "floor": f, "manifest": manifest}
         st = "  ".join(f"{k} {v['seconds']:.2f} s/{_mb(v['peak_kb'])} MB" for k, v in a["stages"].items())
         print(f"  audit {a['total']:.2f} s ({st}); floor {f['seconds']:.2f} s; "
               f"ratio {a['total'] / f['seconds']:.1f}; load {load_avg()}", file=sys.stderr)
     biggest_csv = max(sizes, key=lambda n: (n <= ONE_M, n))
     reading = read_vs_pandas(OUT / f"company_{biggest_csv}_s{args.seed}")
-    cli = None
+    cli = streamed = None
     if not (args.quick or args.no_cli):
         size = min(sizes, key=lambda n: abs(n - ONE_M))
         cli = dict(cli_run(OUT / f"company_{size}_s{args.seed}"), size=size)
-    streamed = None
-    if not (args.quick or args.no_cli):
         size = max(sizes)
         print(f"streamed CLI run at {size:,}", file=sys.stderr)
         streamed = dict(streamed_run(OUT / f"company_{size}_s{args.seed}", runs[size]["audit"]), size=size)

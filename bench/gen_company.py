@@ -58,6 +58,7 @@ import gen_qq_txt  # noqa: E402
 import gen_roster  # noqa: E402
 import gen_wechat_csv  # noqa: E402
 import gen_wechat_txt  # noqa: E402
+from grpaudit.textscan.lexicon import read_words  # noqa: E402
 
 LEXICONS = HERE.parent / "policies" / "lexicons"
 COMPANY, SHORT = "澤東科技", "澤東"
@@ -304,12 +305,9 @@ def _cat(*parts) -> pa.Array:
     return pc.binary_join_element_wise(*(_s(p) if isinstance(p, str) else p for p in parts), _s(""))
 
 
-def _lexicon_words() -> list[str]:
-    words = []
-    for f in sorted(LEXICONS.glob("*.txt")):
-        if f.stem != "allow":
-            words += [w.strip() for w in f.read_text("utf-8").splitlines() if w.strip() and not w.startswith("#")]
-    return words
+def lexicon_words() -> list[str]:
+    """Every word of the shipped word lists but the allow list (``bench/floor.py`` scans for them too)."""
+    return [w for f in sorted(LEXICONS.glob("*.txt")) if f.stem != "allow" for w in read_words(f)]
 
 
 def _id_number(rng: np.random.Generator) -> str:
@@ -361,7 +359,7 @@ def _texts(kind_text: np.ndarray, rng: np.random.Generator) -> tuple[pa.Array, n
 
 
 def _violations(n: int, rng: np.random.Generator) -> pa.Array:
-    words = _lexicon_words()
+    words = lexicon_words()
     lex = pc.replace_substring(_take(_pool(_LEX_TEXT), rng.integers(0, len(_LEX_TEXT), n)), "{w}", "\x00")
     lex = pc.binary_join_element_wise(*_split2(lex), _take(_pool(words), rng.integers(0, len(words), n)))
     mobiles = [f"1{rng.choice([3, 5, 8, 9])}{int(rng.integers(0, 10**9)):09d}" for _ in range(64)]
@@ -503,11 +501,12 @@ def write_wecom(m: pd.DataFrame, staff: pd.DataFrame, gs: list[dict], names: np.
                     _take(room, c["group"].to_numpy()), _s('","msgtime":'), pc.cast(pa.array(ms), pa.large_string()))
         kind = c["kind"].to_numpy()
         text = _json_text(_cat(_mention_prefix(c, names, " "), pa.array(c["text"].array)))
+        said = _cat(_s(',"msgtype":"text","text":{"content":"'), text, _s('"}}\n'))      # a text and a quote alike
         sdkid = _take(_pool(sdk), rng.integers(0, len(sdk), n))
         md5 = _s('{"md5sum":"97c2167f75318727f5cb731d5dfaebcb","sdkfileid":"')
         fname = _take(_pool(_FILES), rng.integers(0, len(_FILES), n))
         bodies = [
-            _cat(_s(',"msgtype":"text","text":{"content":"'), text, _s('"}}\n')),                        # text
+            said,                                                                                          # text
             _cat(_s(',"msgtype":"image","image":'), md5, sdkid, _s('"}}\n')),
             _cat(_s(',"msgtype":"emotion","emotion":'), md5, sdkid, _s('"}}\n')),
             _cat(_s(',"msgtype":"file","file":{"filename":"'), fname, _s('","fileext":"xlsx","filesize":35210,'
@@ -516,7 +515,7 @@ def write_wecom(m: pd.DataFrame, staff: pd.DataFrame, gs: list[dict], names: np.
                  _s('","description":"","link_url":"https://example.com/a","image_url":""}}\n')),
             _cat(_s(',"msgtype":"voice","voice":'), md5, sdkid, _s('"}}\n')),
             _cat(_s(',"msgtype":"video","video":'), md5, sdkid, _s('"}}\n')),
-            _cat(_s(',"msgtype":"text","text":{"content":"'), text, _s('"}}\n')),                        # quote
+            said,                                                                                          # quote
         ]
         lines = _cat(head, pc.choose(pa.array(kind.astype(np.int8)), *bodies))
         # A recall of the message before (~0.1%), a switch line and a one-to-one chat now and then.
@@ -563,7 +562,6 @@ def write_generic(m: pd.DataFrame, staff: pd.DataFrame, gs: list[dict], nick: np
     gname = np.array([g["name"] for g in gs], dtype=object)
     gid = np.array([g["id"] for g in gs], dtype=object)
     eid = staff["employee_id"].to_numpy(object)
-    real = nick                       # DingTalk shows the group nickname
     words = ("文本", "图片", "表情", "文件", "链接", "语音", "视频", "引用")
     header = "群名称,群ID,发送时间,发送人ID,发送人,消息类型,消息内容,消息ID\n".encode("utf-8")
     for part, lo in enumerate(range(0, len(m), CHUNK)):
@@ -571,16 +569,15 @@ def write_generic(m: pd.DataFrame, staff: pd.DataFrame, gs: list[dict], nick: np
         n = len(c)
         kind = c["kind"].to_numpy()
         when = pc.strftime(pa.array(c["t"].to_numpy() + 8 * 3600, pa.timestamp("s")), "%Y-%m-%d %H:%M:%S").cast(pa.large_string())
-        text = _cat(_mention_prefix(c, real, " "), pa.array(c["text"].array))
+        text = _cat(_mention_prefix(c, nick, " "), pa.array(c["text"].array))      # DingTalk shows the nickname
         media = np.array(["", "[图片]", "[表情]", "", "", "[语音]", "[视频]", ""], dtype=object)[kind]
         text = pc.if_else(pa.array(np.isin(kind, (1, 2, 5, 6))), pa.array(media, pa.large_string()), text)
         text = pc.if_else(pa.array(kind == 3), _take(_pool(_FILES), rng.integers(0, len(_FILES), n)), text)
         text = pc.if_else(pa.array(kind == 4), _take(_pool(_LINKS), rng.integers(0, len(_LINKS), n)), text)
         grp, snd = c["group"].to_numpy(), c["sender"].to_numpy()
         msgid = _cat(_s("msg"), pc.cast(pa.array(rng.integers(1 << 40, 1 << 62, n)), pa.large_string()), _s("=="))
-        comma = _s(",")
         lines = pc.binary_join_element_wise(
-            _take(gname, grp), _take(gid, grp), when, _take(eid, snd), _take(real, snd),
+            _take(gname, grp), _take(gid, grp), when, _take(eid, snd), _take(nick, snd),
             _take(_pool(words), kind), _csv_cell(text), _cat(msgid, "\n"), _s(","))
         # a join or a recall now and then
         extra_at = np.flatnonzero(rng.random(n) < 0.002)
@@ -590,10 +587,10 @@ def write_generic(m: pd.DataFrame, staff: pd.DataFrame, gs: list[dict], nick: np
             g, s = int(grp[i]), int(snd[i])
             t = when[int(i)].as_py()
             if rng.random() < 0.5:
-                other = real[int(rng.choice(gs[g]["posters"]))]
-                extra.append(f"{gname[g]},{gid[g]},{t},,系统,系统,{real[s]}邀请{other}加入了群聊,\n")
+                other = nick[int(rng.choice(gs[g]["posters"]))]
+                extra.append(f"{gname[g]},{gid[g]},{t},,系统,系统,{nick[s]}邀请{other}加入了群聊,\n")
             else:
-                extra.append(f"{gname[g]},{gid[g]},{t},{eid[s]},{real[s]},撤回,{real[s]}撤回了一条消息,\n")
+                extra.append(f"{gname[g]},{gid[g]},{t},{eid[s]},{nick[s]},撤回,{nick[s]}撤回了一条消息,\n")
             n_ev += 1
         if extra:
             order = np.argsort(np.concatenate([np.arange(n), extra_at + 0.5]), kind="stable")
@@ -604,8 +601,7 @@ def write_generic(m: pd.DataFrame, staff: pd.DataFrame, gs: list[dict], nick: np
     return files
 
 
-def _records(c: pd.DataFrame, staff: pd.DataFrame, nick: np.ndarray, ids: np.ndarray, space: str,
-             sticker: str) -> list[dict]:
+def _records(c: pd.DataFrame, nick: np.ndarray, ids: np.ndarray, space: str, sticker: str) -> list[dict]:
     """Rows as the per-record writers' dicts (``gen_wechat_csv`` documents the shape)."""
     when = pd.to_datetime(c["t"].to_numpy(), unit="s", utc=True).tz_convert(TZ).to_pydatetime()
     text = pa.array(_cat(_mention_prefix(c, nick, space), pa.array(c["text"].array))).to_pylist()
@@ -633,7 +629,7 @@ def write_wechat(m: pd.DataFrame, staff: pd.DataFrame, gs: list[dict], nick: np.
         g = int(c["group"].iat[0])
         if fmt == "wechat_txt":       # the TXT layout has no quote type: quotes become plain text
             c = c.assign(kind=np.where(c["kind"].to_numpy() == 7, 0, c["kind"].to_numpy()))
-        recs = _records(c, staff, nick, ids, "\u2005", "[表情]" if fmt == "wechat_csv" else "[表情包]")
+        recs = _records(c, nick, ids, "\u2005", "[表情]" if fmt == "wechat_csv" else "[表情包]")
         # a join by invitation, as the exports show it
         inviter, invitee = rng.choice(gs[g]["posters"], 2)
         recs.insert(len(recs) // 2, {"time": recs[len(recs) // 2]["time"], "sender_id": None, "sender_name": None,
@@ -655,7 +651,7 @@ def write_qq(m: pd.DataFrame, staff: pd.DataFrame, gs: list[dict], nick: np.ndar
     recs = []
     for g, c in m.groupby("group", sort=True):
         c = c.assign(kind=np.where(np.isin(c["kind"].to_numpy(), (4, 7)), 0, c["kind"].to_numpy()))
-        for rec in _records(c, staff, nick, qq, " ", "[表情]"):
+        for rec in _records(c, nick, qq, " ", "[表情]"):
             rec["group_name"] = gs[int(g)]["name"]
             if rec["kind"] == "file":
                 rec["text"] = "[文件]"
@@ -667,7 +663,7 @@ def write_qq(m: pd.DataFrame, staff: pd.DataFrame, gs: list[dict], nick: np.ndar
     return [{"file": path.name, "format": "qq_txt", "messages": len(m), "events": 0}]
 
 
-def write_tables(staff: pd.DataFrame, depts: list[str], gs: list[dict], nick: np.ndarray, out: Path,
+def write_tables(staff: pd.DataFrame, gs: list[dict], nick: np.ndarray, out: Path,
                  rng: np.random.Generator) -> dict:
     (out / "roster.csv").write_bytes(gen_roster.render(staff.to_dict("records")))
     buf = io.StringIO()
@@ -676,8 +672,9 @@ def write_tables(staff: pd.DataFrame, depts: list[str], gs: list[dict], nick: np
     hire = pd.to_datetime(staff["hire_date"]).to_numpy()
     name = staff["name"].to_numpy(object)
     rows = 0
+    ids_on = {p: member_ids(staff, p) for p in {g["platform"] for g in gs}}      # once per platform, not group
     for g in gs:
-        ids = member_ids(staff, g["platform"])
+        ids = ids_on[g["platform"]]
         created = np.datetime64("2025-03-10T14:00")
         for j, p in enumerate(g["members"]):
             if ids[p] is None or (isinstance(ids[p], float)):
@@ -693,7 +690,7 @@ def write_tables(staff: pd.DataFrame, depts: list[str], gs: list[dict], nick: np
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["群名称", "群ID", "平台", "类型", "所属部门", "群主", "群负责人", "备案日期", "结束日期", "状态"])
     registered = 0
-    for i, g in enumerate(gs):
+    for g in gs:
         if g["type"] != "company" and rng.random() < 0.03:      # never registered (LIF001)
             continue
         owner = name[g["members"][0]] if len(g["members"]) else ""
@@ -749,7 +746,7 @@ def generate(out: Path, n_msg: int | None = None, n_emp: int | None = None, seed
     files += write_wechat(msgs[fmt == "wechat_csv"], staff, gs, nick, chats, "wechat_csv", rng)
     files += write_wechat(msgs[fmt == "wechat_txt"], staff, gs, nick, chats, "wechat_txt", rng)
     files += write_qq(msgs[fmt == "qq_txt"], staff, gs, nick, chats)
-    tables = write_tables(staff, depts, gs, nick, out, rng)
+    tables = write_tables(staff, gs, nick, out, rng)
     write_policy(staff, depts, out)
     per_format = {f: sum(x["messages"] for x in files if x["format"] == f) for f in FORMATS}
     manifest = {"seed": seed, "employees": n_emp, "departments": len(depts), "groups": len(gs),

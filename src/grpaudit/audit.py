@@ -22,6 +22,7 @@ from .penalties import Priced, price
 from .policy import Policy
 from . import partition
 from .rules import RULES, AuditContext, enabled_codes
+from .rules.base import period_bounds
 from .rules.reply_record import empty_record, summarise
 
 
@@ -104,9 +105,7 @@ def context(ds: Dataset, policy: Policy, start: dt.date, end: dt.date, messages:
 
 def in_period(messages: pd.DataFrame, start: dt.date, end: dt.date, tz: str) -> bool:
     """True when some message was sent in the period (its days in ``tz``)."""
-    # instants against the period's local midnights: no Python date object per message
-    first = pd.Timestamp(start).tz_localize(tz)
-    after = pd.Timestamp(end + dt.timedelta(days=1)).tz_localize(tz)
+    first, after = period_bounds(start, end, tz)
     times = messages["time"]
     return bool(((times >= first) & (times < after)).any())
 

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from . import identity, model
 from .ingest import CHAT, GROUPS, MEMBERS, ROSTER, InputError, Skip, read_pieces
+from .ingest.columns import text_column
 
 
 @dataclass
@@ -191,11 +192,11 @@ def _repeats(df: pd.DataFrame, keys: list[str], narrow: list[str], among: np.nda
     if not len(rows) or files[rows].min() == files[rows].max():
         return dup
     width = int(files.max()) + 1
-    pairs = pd.unique(group[rows] * width + files[rows])
-    spread = np.bincount(pairs // width, minlength=int(group.max()) + 1) > 1
+    pair = group * width + files                # one number per (group, file)
+    spread = np.bincount(pd.unique(pair[rows]) // width, minlength=int(group.max()) + 1) > 1
     rows = rows[spread[group[rows]]]
     if near is not None and len(rows):
-        rows = rows[_near_other_files(group[rows] * width + files[rows], width, df["time"].array.asi8[rows], near)]
+        rows = rows[_near_other_files(pair[rows], width, df["time"].array.asi8[rows], near)]
     hint = group[rows]
     for col in narrow:
         # codes mixed into one number: rows that share it by chance are only looked at more closely
@@ -259,9 +260,7 @@ def by_group_and_time(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
         if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
             # Stacked from many files, a text column has a chunk per file; Arrow's take
             # across chunks is up to ten times slower than joining them first.
-            arr = pa.array(col)
-            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-            out[name] = pd.arrays.ArrowStringArray(arr.take(order), dtype=col.dtype)
+            out[name] = text_column(_one_piece(col).take(order))
         else:
             out[name] = col.array.take(order)
     return pd.DataFrame(out)
@@ -314,13 +313,13 @@ class GroupMap:
         gid = _one_piece(df["group_id"])
         if self.remap:
             gid = pc.coalesce(_lookup(gid, self.remap), gid)
-            df["group_id"] = _text_series(gid, df["group_id"])
+            df["group_id"] = text_column(gid).set_axis(df.index)
         name = _one_piece(df["group_name"])
         if self.id_to_name:
             missing = pc.or_(pc.is_null(name), pc.is_in(gid, value_set=pa.array(list(self.remap.values()), gid.type)))
             if pc.any(missing).as_py():
                 name = pc.if_else(missing, pc.coalesce(_lookup(gid, self.id_to_name), name), name)
-        df["group_name"] = _text_series(pc.coalesce(name, gid), df["group_name"])
+        df["group_name"] = text_column(pc.coalesce(name, gid)).set_axis(df.index)
         # generic exports know no platform; the registry does
         if self.platforms:
             platform = _lookup(gid, self.platforms)
@@ -334,6 +333,7 @@ class GroupMap:
 
 
 def _one_piece(col: pd.Series) -> pa.Array:
+    """An Arrow-backed column as one Arrow array (its chunks joined)."""
     arr = pa.array(col)
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
@@ -342,11 +342,6 @@ def _lookup(values: pa.Array | pa.ChunkedArray, table: dict[str, str]) -> pa.Arr
     """Each value's entry in ``table``, null where it has none."""
     keys = pa.array(list(table), values.type)
     return pc.take(pa.array(list(table.values()), values.type), pc.index_in(values, value_set=keys))
-
-
-def _text_series(values: pa.Array | pa.ChunkedArray, like: pd.Series) -> pd.Series:
-    """Arrow text as a column of ``like``'s dtype and index."""
-    return pd.Series(pd.arrays.ArrowStringArray(values, dtype=like.dtype), index=like.index)
 
 
 def _group_map(ds: dict[str, pd.DataFrame], notes: list[str]) -> GroupMap:

@@ -17,14 +17,14 @@ to a local Dask cluster instead, through the same ``check_part``.
 from __future__ import annotations
 
 import copyreg
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from . import forked
 from .findings import concat
 from .policy import PolicyError
 from .rules import PER_GROUP, AuditContext, enabled_codes, run_rules
@@ -109,16 +109,9 @@ def check_whole(ctx: AuditContext, codes: list[str] | None = None) -> Checked:
     return Checked(findings, list(ctx.calendar.warnings), pairs)
 
 
-# What a forked worker reads: set by ``run`` before the pool forks, so it is inherited, never pickled.
-_SHARED: tuple[AuditContext, list[pd.Index], list[str], list[str]] | None = None
-_WHOLE = -1
-
-
-def _check_forked(i: int) -> Checked:
-    ctx, groups, per_group, whole = _SHARED
-    if i == _WHOLE:
-        return check_whole(ctx, whole)
-    return check_part(part_context(ctx, groups[i]), per_group)
+def _check_part_of(ctx: AuditContext, group_ids: pd.Index, codes: list[str]) -> Checked:
+    # in the worker: the part's rows are copied out there, not in the parent
+    return check_part(part_context(ctx, group_ids), codes)
 
 
 def _dask_client(workers: int):
@@ -144,7 +137,6 @@ def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "l
     (there is no fork to inherit the dataset from), which is why the local
     engine is the default on one machine.
     """
-    global _SHARED
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
     codes = [c for c in enabled_codes(ctx.policy) if codes is None or c in codes]
@@ -153,8 +145,6 @@ def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "l
     # Each part costs a few tenths of a second whatever its size (every rule's fixed work), so no
     # more parts than processes: the whole-context task already gives the pool two sizes to balance.
     groups = plan(ctx, parts or jobs) if per_group else []
-    # the whole-context task is usually the biggest: first, so the parts fill in around it
-    tasks = ([_WHOLE] if whole else []) + list(range(len(groups)))
     if engine == "dask":
         client = _dask_client(max(1, min(jobs, len(groups))))
         try:
@@ -166,18 +156,13 @@ def run(ctx: AuditContext, jobs: int, parts: int | None = None, engine: str = "l
             client.close()
             client.cluster.close()
     else:
-        try:
-            fork = multiprocessing.get_context("fork")
-        except ValueError:
+        if not forked.available():
             raise RuntimeError("--jobs needs processes started by fork (Linux, macOS); "
-                               "use --jobs 1 or --engine dask here") from None
-        _SHARED = (ctx, groups, per_group, whole)
-        pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=fork)
-        try:
-            results = list(pool.map(_check_forked, tasks))
-        finally:
-            pool.shutdown(cancel_futures=True)      # after an error, the parts not started yet are not run
-            _SHARED = None
+                               "use --jobs 1 or --engine dask here")
+        # the whole-context task is usually the biggest: first, so the parts fill in around it
+        tasks = ([partial(check_whole, ctx, whole)] if whole else []) + [
+            partial(_check_part_of, ctx, g, per_group) for g in groups]
+        results = forked.run_all(tasks, jobs)
     pairs = next((r.reply_pairs for r in results if r.reply_pairs is not None), None)
     warnings = sorted(set(ctx.calendar.warnings).union(*(r.warnings for r in results)))
     return Checked(concat([r.findings for r in results], ctx.tz), warnings, pairs)

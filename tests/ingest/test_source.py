@@ -57,10 +57,10 @@ def test_bytes_valid_as_both_utf8_and_gbk_read_as_utf8(tmp_path):
 
 # ---- files larger than the sample: format told from the first bytes, the rest read once ----
 
-def _big_csv(n: int, last: str = "收到") -> str:
+def _big_csv(n: int) -> str:
     rows = [f"技术群,g1,2026-10-08 09:{i // 60 % 60:02d}:{i % 60:02d},u{i % 7},员工{i % 7},文本,第{i}条消息"
             for i in range(n - 1)]
-    rows.append(f"技术群,g1,2026-10-08 10:00:00,u1,员工1,文本,{last}")
+    rows.append("技术群,g1,2026-10-08 10:00:00,u1,员工1,文本,收到")
     return "群名称,群ID,发送时间,发送人ID,发送人,消息类型,消息内容\n" + "\n".join(rows) + "\n"
 
 

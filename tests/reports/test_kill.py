@@ -44,6 +44,7 @@ def test_killed_run_leaves_no_partial_report(tmp_path):
     deadline = time.monotonic() + 60
     while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers), "a worker outlived the run"
     left = [p.name for p in out.iterdir()]
     assert any(n.startswith(".audit-") and n.endswith(".tmp") for n in left), left
     finished = [n for n in left if not n.endswith(".tmp")]

@@ -141,13 +141,11 @@ def test_interest_class_override_and_empty_tables(tmp_path):
     assert RULES["OFF001"].check(AuditContext.build(load_policy(POLICY), *OCT)).empty
 
 
-def test_a_context_given_other_messages_is_checked_again(tmp_path):
+def test_a_context_given_other_messages_is_checked_again():
     # Rules share work per context (rules.base.memoized); swapping the context's
     # messages for another table, even an equal-looking one, must not reuse the old result.
-    path = tmp_path / "p.yaml"
-    path.write_text(f"extends: {POLICY}\n", encoding="utf-8")
     night = messages(("2026-10-21 22:47:05", "张伟", "方案我改好了"))
-    ctx = AuditContext.build(load_policy(path), *OCT, messages=night, roster=ROSTER, groups=GROUPS)
+    ctx = AuditContext.build(load_policy(POLICY), *OCT, messages=night, roster=ROSTER, groups=GROUPS)
     assert len(RULES["OFF001"].check(ctx)) == 1
     ctx.messages = messages(("2026-10-21 10:47:05", "张伟", "方案我改好了"))
     assert RULES["OFF001"].check(ctx).empty

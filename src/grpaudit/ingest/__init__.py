@@ -48,9 +48,7 @@ def detect(src: Source) -> Reader:
 def read_file(path: str | Path, fmt: str | None = None, *, tz: str = "Asia/Shanghai",
               me: str | None = None, mapping: dict[str, str] | None = None) -> tuple[Source, Reader, ReadResult]:
     """Read one file with the named format, or the sniffed one."""
-    src = Source(path, tz=tz, me=me, mapping=mapping)
-    reader = _reader(src, fmt)
-    return src, reader, reader.read(src)
+    return next(read_pieces(path, fmt, tz=tz, me=me, mapping=mapping))
 
 
 def _reader(src: Source, fmt: str | None) -> Reader:
@@ -99,6 +97,6 @@ def _shifted(res: ReadResult, lines: int) -> ReadResult:
         df = getattr(res, table)
         if df is not None and len(df):
             setattr(res, table, df.assign(source_line=df["source_line"] + lines))
-    res.skipped = [Skip(None if s.line is None else s.line + lines, s.reason, s.level) for s in res.skipped]
-    res.warnings = [Skip(None if s.line is None else s.line + lines, s.reason, s.level) for s in res.warnings]
+    res.skipped, res.warnings = ([Skip(None if s.line is None else s.line + lines, s.reason, s.level) for s in skips]
+                                 for skips in (res.skipped, res.warnings))
     return res

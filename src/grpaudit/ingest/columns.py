@@ -36,6 +36,12 @@ def constant(value: str | None, n: int) -> pd.Series:
     return text_column(pa.repeat(pa.scalar(value, pa.string()), n))
 
 
+def label(value: str, n: int) -> pd.Categorical:
+    """n copies of one text as a ``label`` column (``model.LABEL``): the file's path on each of its
+    records is a categorical of that one path, not n strings."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([value] if n else [], dtype="str"))
+
+
 def kind_column(codes: np.ndarray) -> pd.Categorical:
     """The ``kind`` column from ``KIND_CODE`` codes."""
     return pd.Categorical.from_codes(codes, dtype=model.CATEGORIES["kind"])

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from .. import model
 from ..textscan.regexsafe import arrow_text
+from .columns import label
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
 from .tabular import find_columns, read_table
@@ -192,10 +193,7 @@ def read(src: Source) -> ReadResult:
         # Arrow filters the text columns faster than pandas' take() would.
         out = (strings if mask.all() else strings.filter(pa.array(mask))).to_pandas(types_mapper=_STR.get)
         at = np.flatnonzero(mask)
-        # The model keeps the file as a category: one code per row, not the path again and again.
-        name = pd.Categorical.from_codes(np.zeros(len(at), dtype=np.int8),
-                                         categories=pd.Index([src.name] if len(at) else [], dtype="str"))
-        return out.assign(time=time.array[at], source_line=lines[at], source_file=name,
+        return out.assign(time=time.array[at], source_line=lines[at], source_file=label(src.name, len(at)),
                           kind=pd.Categorical.from_codes(kind[at], dtype=model.CATEGORIES["kind"]),
                           platform=pd.Categorical.from_codes(platforms[at], dtype=model.CATEGORIES["platform"]))
 

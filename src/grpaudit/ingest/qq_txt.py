@@ -56,7 +56,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import model
-from .columns import KIND_CODE, constant, flags, kind_column, platform_column, text_column
+from .columns import KIND_CODE, constant, flags, kind_column, label, platform_column, text_column
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
 from .textops import extract_mentions
@@ -313,7 +313,7 @@ def _select(cols: dict, rows: np.ndarray) -> dict:
 def _common(src: Source, cols: dict) -> dict:
     """The columns messages and events share; constants built once, not per row."""
     n = len(cols["source_line"])
-    return {"platform": platform_column("qq", n), "source_file": constant(src.name, n),
+    return {"platform": platform_column("qq", n), "source_file": label(src.name, n),
             "group_id": text_column(cols["group_id"]), "group_name": text_column(cols["group_name"]),
             "time": cols["time"], "source_line": cols["source_line"]}
 

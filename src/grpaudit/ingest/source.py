@@ -175,6 +175,16 @@ class Source:
     def encoding(self) -> str:
         return self._encoding[0]
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the whole file is in memory (``data``) already."""
+        return "data" in self.__dict__
+
+    @property
+    def checked(self) -> bool:
+        """Whether the whole file's encoding is known (decided from all of it, or ``confirm``-ed)."""
+        return "_encoding" in self.__dict__
+
     def confirm(self, encoding: str) -> None:
         """Record that the whole file was read as ``encoding`` (by a reader that checked it)."""
         self.__dict__["_encoding"] = (encoding, len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0)

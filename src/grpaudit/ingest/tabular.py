@@ -141,9 +141,9 @@ def arrow_csv(src: Source, delimiter: str = ",", text: pa.DataType = pa.string()
     copied into memory first nor checked twice. If a later part is not UTF-8
     after all, the file is read again from its decoded text (``src.utf8``).
     """
-    if src.likely_encoding in ("utf-8", "utf-8-sig") and "_encoding" not in src.__dict__:
+    if src.likely_encoding in ("utf-8", "utf-8-sig") and not src.checked:
         try:
-            if "data" in src.__dict__:
+            if src.loaded:
                 table = _parse_csv(src, pa.BufferReader(src.data), delimiter, text, check_utf8=True)
             else:
                 with pa.OSFile(str(src.path)) as f:

@@ -29,7 +29,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import model
-from .columns import KIND_CODE, constant, flags, kind_column, mentions_of, platform_column, scatter, text_column
+from .columns import (KIND_CODE, constant, flags, kind_column, label, mentions_of, platform_column, scatter,
+                      text_column)
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
 from .tabular import arrow_csv, read_table, record_lines
@@ -286,7 +287,7 @@ class _Where:
         return pd.DataFrame({
             "platform": platform_column("wechat", k), "group_id": text_column(self.group_id.filter(pa.array(rows))),
             "group_name": constant(self.group_name, k), "time": self.time[rows].reset_index(drop=True),
-            "source_file": constant(self.source_file, k), "source_line": self.lines[rows],
+            "source_file": label(self.source_file, k), "source_line": self.lines[rows],
         })
 
 

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..textscan.regexsafe import arrow_text
+from .columns import text_column
 
 COLUMNS = ["event", "actor_name", "target_name", "detail"]
 
@@ -147,8 +148,4 @@ def parse_system_lines(text: pd.Series, me: str | None = None) -> pd.DataFrame:
                                 cols["detail"])
     columns = {"event": event, "actor_name": _names(cols["actor"], me), "target_name": _names(cols["target"], me),
                "detail": cols["detail"]}
-    return pd.DataFrame({c: pd.arrays.ArrowStringArray(a, dtype=_STR) for c, a in columns.items()},
-                        index=text.index[at])
-
-
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+    return pd.DataFrame({c: text_column(a).set_axis(text.index[at]) for c, a in columns.items()})

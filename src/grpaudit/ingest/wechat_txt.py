@@ -32,7 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import model
-from .columns import KIND_CODE, constant, flags, kind_column, mentions_of, platform_column, scatter, text_column
+from .columns import (KIND_CODE, constant, flags, kind_column, label, mentions_of, platform_column, scatter,
+                      text_column)
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
 from .wechat_csv import strip_chunk_suffix
@@ -171,7 +172,7 @@ def read(src: Source) -> ReadResult:
         k = int(rows.sum())
         return pd.DataFrame({"platform": platform_column("wechat", k), "group_id": constant("file:" + stem, k),
                              "group_name": constant(stem, k), "time": time[rows].reset_index(drop=True),
-                             "source_file": constant(src.name, k), "source_line": lines[rows]})
+                             "source_file": label(src.name, k), "source_line": lines[rows]})
 
     chat = ~system
     msgs = where(chat).join(_messages(body.filter(pa.array(chat)), name.filter(pa.array(chat))))

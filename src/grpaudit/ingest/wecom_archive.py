@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from .. import model
+from .columns import label
 from .jsonvalues import JsonRecord, first_object, iter_json
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
@@ -298,8 +299,8 @@ def _str(values) -> pd.Series:
 def _split(src: Source, t: pa.Table, lines: np.ndarray, raw: Callable[[np.ndarray], list[dict]],
            bad_times: dict[int, object], skipped: list[Skip], whole: bool = True) -> tuple[pa.Table, pd.DataFrame]:
     """Sort the rows: skips into ``skipped``, recalls into an events frame, messages into a table."""
-    keyed = t.num_rows and (pc.any(pc.is_valid(t["msgtime"])).as_py() or pc.any(pc.is_valid(t["msgid"])).as_py())
-    if whole and t.num_rows and not keyed:
+    if whole and t.num_rows and not (pc.any(pc.is_valid(t["msgtime"])).as_py()
+                                     or pc.any(pc.is_valid(t["msgid"])).as_py()):
         raise InputError(src.name, "not a WeCom archive: no object has a msgid or msgtime", int(lines[0]))
     action = t["action"]
     switch = _mask(action, "switch")
@@ -329,8 +330,7 @@ def _split(src: Source, t: pa.Table, lines: np.ndarray, raw: Callable[[np.ndarra
     events = pd.DataFrame({
         "group_id": _str(e["roomid"]), "time": _times(e["msgtime"], src.tz), "actor_id": _str(e["from"]),
         "detail": _str(pc.struct_field(e["revoke"], "pre_msgid")), "source_line": lines[is_event],
-        "platform": _wecom(e.num_rows),
-    }).assign(event="recall", source_file=src.name)
+        "platform": _wecom(e.num_rows), "source_file": label(src.name, e.num_rows)}).assign(event="recall")
     codes, text = _contents(t, raw)
     cols = pa.table({"group_id": t["roomid"], "msg_id": t["msgid"], "sender_id": t["from"], "text": text,
                      "msgtime": t["msgtime"], "kind": codes, "source_line": lines})
@@ -345,7 +345,7 @@ def _result(src: Source, cols: pa.Table, events: pd.DataFrame, skipped: list[Ski
     messages = messages.assign(
         time=_times(cols["msgtime"], src.tz), mentions=mentions, mentions_all=everyone,
         kind=pd.Categorical.from_codes(cols["kind"].to_numpy(), dtype=model.CATEGORIES["kind"]),
-        platform=_wecom(n), source_file=src.name, source_line=cols["source_line"].to_numpy(),
+        platform=_wecom(n), source_file=label(src.name, n), source_line=cols["source_line"].to_numpy(),
         group_name=_na(n), sender_name=_na(n), quote_ref=_na(n), person_id=_na(n))
     return ReadResult(FORMAT, messages=model.conform(messages, model.MESSAGES, src.tz),
                       events=model.conform(events, model.EVENTS_TABLE, src.tz), skipped=skipped)

@@ -227,6 +227,11 @@ def quality_lines(data: ReportData) -> list[str]:
     return out
 
 
+def plain_values(col: pd.Series) -> list:
+    """A column as plain Python values for a writer: NA as None, numpy scalars as Python ones."""
+    return col.to_numpy(dtype=object, na_value=None).tolist()
+
+
 def yuan(fen: pd.Series) -> pd.Series:
     """Fen as 元 for writing: a float with two exact decimals (fen/100), NA kept."""
     return fen.astype("Float64") / 100

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..rules import CATEGORIES
 from ..rules.reply_record import RECORD_COLUMNS
-from .data import ReportData, quality_lines, yuan
+from .data import ReportData, plain_values, quality_lines, yuan
 from .safe import atomic_path
 
 VERSION = 2      # 2: penalty is an object when priced; people.json; summary has people, fine_yuan, by_department
@@ -27,15 +27,10 @@ CHARGE_FIELDS = ("role", "person_id", "person_name", "department", "fine_yuan", 
                  "action", "occurrence", "waived", "basis")
 
 
-def _column(col: pd.Series) -> list:
-    """A column as JSON values: NA as None, numpy scalars as Python ones (object arrays hold those)."""
-    return col.to_numpy(dtype=object, na_value=None).tolist()
-
-
 def _records(df: pd.DataFrame) -> list[dict]:
     """Rows as dicts with JSON values."""
     keys = list(df.columns)
-    return [dict(zip(keys, row)) for row in zip(*(_column(df[c]) for c in keys))]
+    return [dict(zip(keys, row)) for row in zip(*(plain_values(df[c]) for c in keys))]
 
 
 def _penalties(data: ReportData) -> list:
@@ -48,11 +43,11 @@ def _penalties(data: ReportData) -> list:
     # One conversion for all charges, then a dict append per charge: a groupby with a frame per
     # fingerprint costs a few ms each, minutes for a large company's month.
     lists: dict = {}
-    for fp, rec in zip(_column(ch["fingerprint"]), _records(ch[cols])):
+    for fp, rec in zip(plain_values(ch["fingerprint"]), _records(ch[cols])):
         lists.setdefault(fp, []).append(rec)
-    fines, points = _column(yuan(f["fine_fen"])), _column(f["points"])
+    fines, points = plain_values(yuan(f["fine_fen"])), plain_values(f["points"])
     return [{"fine_yuan": fine, "points": pts, "charges": lists.get(fp, [])}
-            for fp, fine, pts in zip(_column(f["fingerprint"]), fines, points)]
+            for fp, fine, pts in zip(plain_values(f["fingerprint"]), fines, points)]
 
 
 def violations(data: ReportData) -> list[dict]:

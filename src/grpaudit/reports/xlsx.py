@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from .data import ReportData, tables
+from .data import ReportData, plain_values, tables
 from .labels import headers, label
 from .safe import atomic_path, neutralise
 
@@ -57,23 +57,19 @@ def _serials(col: pd.Series) -> pd.Series:
 def _values(col: pd.Series) -> tuple[list, str]:
     """A column as Python values (None for an empty cell) and the worksheet method that writes them."""
     if col.dtype.kind == "M":
-        return _objects(_serials(col)), "write_number"
+        return plain_values(_serials(col)), "write_number"
     if col.dtype.kind == "b":
-        return _objects(col), "write_boolean"
+        return plain_values(col), "write_boolean"
     if col.dtype.kind in "iuf":
-        return _objects(col), "write_number"
+        return plain_values(col), "write_number"
     if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) not in ("string", "empty"):
         # summary values: numbers, dates (the workbook's default date format), text; write() picks per cell
         text = col.map(lambda v: isinstance(v, str)).to_numpy(bool)
         col = col.copy()
         col[text] = _text(col[text]).to_numpy(object)
-        return _objects(col), "write"
+        return plain_values(col), "write"
     text = _text(col)
-    return _objects(text.where(text != "")), "write_string"       # "" is an empty cell, not an empty string
-
-
-def _objects(col: pd.Series) -> list:
-    return col.to_numpy(dtype=object, na_value=None).tolist()
+    return plain_values(text.where(text != "")), "write_string"       # "" is an empty cell, not an empty string
 
 
 def _shown(col: pd.Series, values: list) -> list:

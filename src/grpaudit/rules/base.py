@@ -53,6 +53,12 @@ class Scope:
         return self.settings.options
 
 
+def period_bounds(start: dt.date, end: dt.date, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first instant of the days ``start`` … ``end`` and the first instant after them (local
+    midnights in ``tz``): comparing times with these needs no local day per message."""
+    return pd.Timestamp(start).tz_localize(tz), pd.Timestamp(end + dt.timedelta(days=1)).tz_localize(tz)
+
+
 @dataclass
 class AuditContext:
     """Everything a rule may read. Tables are the normalised ones of ``model``."""
@@ -89,10 +95,8 @@ class AuditContext:
                    classes=assign_classes(groups, policy.classes), tz=tz, last_message=last_message)
 
     def period_bounds(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """The period's first instant and the first instant after it (local midnights in ``tz``):
-        comparing times with these needs no local day per message."""
-        return (pd.Timestamp(self.start).tz_localize(self.tz),
-                pd.Timestamp(self.end + dt.timedelta(days=1)).tz_localize(self.tz))
+        """``period_bounds`` of the context's period."""
+        return period_bounds(self.start, self.end, self.tz)
 
     def scopes(self, code: str) -> list[Scope]:
         """One Scope per class the rule is enabled for and that has groups, in the policy's class order."""

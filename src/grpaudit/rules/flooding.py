@@ -8,7 +8,6 @@ never a loop per message.
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa

@@ -139,8 +139,6 @@ def batch_pii(ctx: AuditContext, msgs: pd.DataFrame) -> pd.DataFrame:
     return memoized(ctx, ("pii", id(msgs)), (msgs,), lambda: pii.find(msgs["text"]))
 
 
-
-
 # ---- masked excerpts ------------------------------------------------------------
 
 def mask_pii(text: pd.Series) -> pd.Series:

@@ -183,7 +183,6 @@ def _resolve(df: pd.DataFrame, local: pd.DataFrame, glob: pd.Series) -> pd.Serie
 def _prepare(ctx: AuditContext, cues: Cues, bots: set[str], bot_names) -> _Shared:
     m = ctx.messages.reset_index(drop=True)
     n = len(m)
-    pos = np.arange(n)
     # Each distinct sender's key is worked out once, not once per message: codes index the keys.
     who_code, who_keys = pd.factorize(m["person_id"].fillna("~" + m["sender_id"].fillna(m["sender_name"])
                                                             .fillna("?")))
@@ -335,7 +334,6 @@ def _visible(ctx, d, keys, who, gcode, groups) -> pd.DataFrame:
 def _instants(ns, tz: str) -> pd.Series:
     """int64 UTC nanoseconds as tz-aware instants in ``tz`` (a fresh 0… index)."""
     return pd.Series(pd.to_datetime(np.asarray(ns, dtype=np.int64), utc=True)).dt.tz_convert(tz)
-
 
 
 class QuestionOptions(ReplyOptions):
