@@ -135,14 +135,17 @@ def test_needs_streaming_from_file_sizes(tmp_path):
 
 
 def test_available_memory_sees_a_container_limit(tmp_path, monkeypatch):
+    gib = 1024 ** 3
+    monkeypatch.setattr(stream, "_proc", lambda path, field: 8 * gib)        # the host's MemAvailable
     monkeypatch.setattr(stream, "CGROUP", tmp_path)
     (tmp_path / "memory.max").write_text("max\n")             # no limit: the system's figure
     (tmp_path / "memory.current").write_text("1000\n")
-    system = stream.available_memory()
-    assert system is None or system > 0
-    (tmp_path / "memory.max").write_text(f"{300 * 1024 ** 2}\n")
-    (tmp_path / "memory.current").write_text(f"{100 * 1024 ** 2}\n")
-    assert stream.available_memory() == min(200 * 1024 ** 2, system or 2 ** 62)
+    assert stream.available_memory() == 8 * gib
+    (tmp_path / "memory.max").write_text(f"{3 * gib}\n")      # a limit leaving less room wins
+    (tmp_path / "memory.current").write_text(f"{1 * gib}\n")
+    assert stream.available_memory() == 2 * gib
+    (tmp_path / "memory.max").write_text(f"{64 * gib}\n")     # one leaving more does not
+    assert stream.available_memory() == 8 * gib
 
 
 @pytest.mark.parametrize("text, size", [("2G", 2 * 1024 ** 3), ("1.5GB", int(1.5 * 1024 ** 3)),
