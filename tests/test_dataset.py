@@ -1,5 +1,4 @@
 """Assembly of many exports into one dataset: counts add up, groups unify, overlaps merge once."""
-import shutil
 from pathlib import Path
 
 import pandas as pd

@@ -7,7 +7,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grpaudit.ingest.textops import MENTION_ALL, blank, byte_counts, extract_mentions
+from grpaudit.ingest.textops import MENTION_ALL, blank, byte_counts, extract_mentions, trimmed
 
 
 def _m(values, dtype="str"):
@@ -94,3 +94,45 @@ def test_blank_is_what_strips_to_nothing_for_every_code_point():
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
     got = blank(pa.array(chars + ["", " \u3000\t\u2005", None, " a "]))
     assert got.tolist() == [c.strip() == "" for c in chars] + [True, True, True, False]
+
+
+def _python_trimmed(values):
+    return [None if v is None or not v.strip() else v.strip() for v in values]
+
+
+def test_trimmed_is_python_strip_with_empty_as_null_for_every_code_point():
+    # each white space character at either end, and every other character between two
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    values = [f"{c}名" for c in chars] + [f"名{c}" for c in chars] + [f"a{c}b" for c in chars]
+    values += ["", " ", "\u3000\u2005", None, " 张 三 ", "\t\n"]
+    for typ in (pa.string(), pa.large_string()):
+        got = trimmed(pa.array(values, typ))
+        assert got.type == typ
+        assert got.to_pylist() == _python_trimmed(values)
+    # one white space character alone in its column: nothing else would get the column trimmed
+    for w in (c for c in chars if c.isspace()):
+        for value in (f"{w}名", f"名{w}", f"a{w}", f"{w}{w}"):
+            assert trimmed(pa.array(["名", value])).to_pylist() == _python_trimmed(["名", value]), repr(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.none() | st.lists(_ALPHABET, max_size=6).map("".join), max_size=20),
+       st.integers(0, 5), st.integers(0, 5))
+def test_trimmed_over_slices_and_chunks(texts, start, cut):
+    arr = pa.array(texts, pa.large_string()).slice(start)
+    want = _python_trimmed(texts[start:])
+    assert trimmed(arr).to_pylist() == want
+    split = min(cut, len(arr))
+    chunked = pa.chunked_array([arr.slice(0, split), arr.slice(split)], type=arr.type)
+    assert trimmed(chunked).to_pylist() == want
+
+
+def test_trimmed_copies_no_text_when_nothing_needs_trimming():
+    arr = pa.array(["张三", "", "ZD10170", None, "李四"] * 100, pa.large_string())
+    got = trimmed(arr)
+    assert got.to_pylist() == ["张三", None, "ZD10170", None, "李四"] * 100
+    assert got.buffers()[2].address == arr.buffers()[2].address        # the same characters
+    # a value that does need trimming still is
+    assert trimmed(pa.array(["张三", "李四 "])).to_pylist() == ["张三", "李四"]
+    assert trimmed(pa.nulls(3, pa.string())).to_pylist() == [None] * 3
+    assert trimmed(pa.chunked_array([], pa.string())).to_pylist() == []

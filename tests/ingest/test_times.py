@@ -100,6 +100,8 @@ def test_plain_layout_reads_as_the_format_search_on_every_field_edge():
         product(("00", "23", "24"), ("00", "59", "60"), ("00", "59", "60")))]
     values += ["２０２６-10-01 08:00:00", "2026-10-01T08:00:00", "2026/10/01 08:00:00", "2026-10-01 08:00:0x",
                " 2026-10-01 08:00:0", "2026-1-01 08:00:00 ", "2026-10-01 8:00:00", "+2026-10-01 08:00:0",
+               # a mark just past '9' would make a number in range: only the digit test stops these
+               "202:-10-01 08:00:00", "2026-10-0: 08:00:00", "2026-10-01 0;:00:00", "2026-10-01 08:00:1?",
                "2026-03-08 02:30:00", "2026-11-01 01:30:00", "1986-05-04 02:30:00", "1986-09-14 01:30:00", "", None]
     s = pd.Series(values, dtype="str", index=range(3 * len(values), 0, -3))
     for tz in (TZ, "America/New_York", "UTC"):

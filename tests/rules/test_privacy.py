@@ -1,7 +1,4 @@
 """Privacy rules (PRI001–PRI004) over the demo month and over small synthetic message tables."""
-import datetime as dt
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -9,7 +6,7 @@ from grpaudit.findings import FINDINGS
 from grpaudit.policy import load_policy
 from grpaudit.rules import RULES, AuditContext
 
-from .test_content import OCT, POLICY, TZ, check, keys, lines, messages, policy
+from .test_content import OCT, POLICY, check, keys, lines, messages, policy
 
 GB_EXAMPLE = "11010519491231002X"        # the GB 11643 example, posted in the demo's finance group
 ID_AND_LUHN = "110105199003070068"       # a valid ID that also passes Luhn (no card prefix)

@@ -27,7 +27,7 @@ from .columns import label
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
 from .tabular import find_columns, read_table
-from .textops import blank, extract_mentions
+from .textops import blank, extract_mentions, trimmed
 from .times import parse_instants
 from .wechat_system import parse_system_lines
 
@@ -106,14 +106,7 @@ def _require(src: Source, cols: dict[str, str], unused: list[str], fields: tuple
 
 def _arrow(df: pd.DataFrame, cols: dict[str, str], fld: str) -> pa.Array | None:
     """A column as Arrow text, stripped, empty cells null; None when the table lacks it."""
-    if fld not in cols:
-        return None
-    # Stripping every value is cheaper than any test for whether one needs it.
-    values = pc.utf8_trim_whitespace(_text(df, cols, fld))
-    empty = pc.equal(pc.binary_length(values), 0)
-    if pc.any(empty).as_py():
-        values = pc.if_else(empty, None, values)
-    return values
+    return trimmed(_text(df, cols, fld)) if fld in cols else None
 
 
 def _text(df: pd.DataFrame, cols: dict[str, str], fld: str) -> pa.Array | pa.ChunkedArray | None:

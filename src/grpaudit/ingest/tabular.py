@@ -21,11 +21,10 @@ import re
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .source import InputError, Skip, Source
-from .textops import blank, byte_counts
+from .textops import blank, byte_rows
 from .times import parse_dates
 
 #: Headers that mark a chat export (the generic chat reader's text column);
@@ -196,9 +195,6 @@ def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
     table = arrow_csv(src, delim, pa.large_string())
     if table is None:
         return _read_csv_exact(src, header, delim)
-    # One piece per column (pyarrow gives one per 1 MB block): each later pass over a
-    # column then costs one call, not one per block, and the tables stay in one piece.
-    table = table.combine_chunks()
     df = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
     df.columns = header
     return df, record_lines(table.columns, table.num_rows), []
@@ -207,8 +203,11 @@ def _read_csv(src: Source) -> tuple[pd.DataFrame, np.ndarray, list[Skip]]:
 def record_lines(columns, n: int) -> np.ndarray:
     """The physical line each of ``n`` CSV records starts on (the header is line 1): 2 + its index
     + the line breaks inside the cells of earlier records, counted in ``columns`` (Arrow text)."""
-    breaks = sum((byte_counts(col, "\n") for col in columns), np.zeros(n, dtype=np.int64))
-    return (2 + np.arange(n, dtype=np.int64) + np.concatenate(([0], np.cumsum(breaks)))[:n]).astype(np.int32)
+    lines = np.arange(2, n + 2, dtype=np.int32)
+    rows = np.concatenate([np.zeros(0, dtype=np.int64), *(byte_rows(col, "\n") for col in columns)])
+    if len(rows):       # most files have no line break in any cell
+        lines[1:] += np.cumsum(np.bincount(rows, minlength=n)[:n - 1]).astype(np.int32)
+    return lines
 
 
 def _read_csv_exact(src: Source, header: list[str], delim: str):

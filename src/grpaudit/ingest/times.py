@@ -199,20 +199,23 @@ def _plain(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if not rows.any():
         return none
     # The values of 19 bytes, back to back: one row of a byte matrix each.
-    arr = arr.filter(pa.array(rows))
+    if not rows.all():
+        arr = arr.filter(pa.array(rows))
     _, offsets, data = arr.buffers()
     start = int(np.frombuffer(offsets, dtype=np.int64, count=1, offset=arr.offset * 8)[0])
     b = np.frombuffer(data, dtype=np.uint8, count=19 * len(arr), offset=start).reshape(-1, 19)
-    ok = ((b[:, [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]] - np.uint8(48)) < 10).all(axis=1)  # non-digits wrap
-    ok &= (b[:, [4, 7, 10, 13, 16]] == np.frombuffer(b"-- ::", np.uint8)).all(axis=1)
+    ok = np.ones(len(b), dtype=bool)
+    for i, mark in zip((4, 7, 10, 13, 16), b"-- ::"):
+        ok &= b[:, i] == mark
 
     def number(*at: int) -> np.ndarray:
         # straight from the byte columns: no digit matrix to build and transpose
-        out = b[:, at[0]].astype(np.int32) - 48
-        for i in at[1:]:
+        out = np.zeros(len(b), dtype=np.int32)
+        for i in at:
+            digit = b[:, i] - np.uint8(48)      # a byte below '0' wraps round to a large number
+            ok[:] &= digit < 10
             out *= 10
-            out += b[:, i]
-            out -= 48
+            out += digit
         return out
 
     year, month, day = number(0, 1, 2, 3), number(5, 6), number(8, 9)

@@ -34,6 +34,7 @@ from .columns import (KIND_CODE, constant, flags, kind_column, label, mentions_o
 from .reader import CHAT, Reader
 from .source import InputError, ReadResult, Skip, Source
 from .tabular import arrow_csv, read_table, record_lines
+from .textops import trimmed
 from .times import parse_instants
 from .wechat_system import parse_system_lines
 
@@ -106,12 +107,6 @@ def _ints(col: pa.ChunkedArray) -> np.ndarray:
         return s.fillna(_NA).to_numpy(dtype=np.int64)
 
 
-def _known(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Trimmed text with empty cells as null (an empty remark or nickname is not a name)."""
-    col = pc.utf8_trim_whitespace(col)
-    return pc.if_else(pc.equal(col, ""), pa.scalar(None, col.type), col)
-
-
 def _extract(col, pattern: str) -> pa.Array:
     """First named group of an RE2 pattern; null where it does not match."""
     found = pc.extract_regex(col, pattern)
@@ -151,11 +146,11 @@ def _texts(content: pa.ChunkedArray, typ: np.ndarray, sub: np.ndarray):
     # (rows, their new text): applied in one pass at the end, so the text
     # column is built once rather than rewritten per message type.
     parts: list[tuple[np.ndarray, pa.Array]] = []
-    for t, label in _PLACEHOLDER.items():
+    for t, placeholder in _PLACEHOLDER.items():
         rows = typ == t
         if not rows.any():
             continue
-        labels = pc.take(pa.array([label]), pa.array(np.zeros(int(rows.sum()), dtype=np.int64)))
+        labels = pc.take(pa.array([placeholder]), pa.array(np.zeros(int(rows.sum()), dtype=np.int64)))
         if t in _ATTR:
             what = _unescape(_extract(content.filter(rows), rf'{_ATTR[t]}\s*=\s*"(?P<v>[^"]+)"'))
             labels = pc.coalesce(pc.binary_join_element_wise(labels, what, " "), labels)
@@ -232,10 +227,11 @@ def read(src: Source) -> ReadResult:
     # Columns are popped once used: at a million rows each one is tens of MB.
     typ, sub, own = _ints(cols.pop("Type")), _ints(cols.pop("SubType")), _ints(cols.pop("IsSender")) == 1
     time = _times(cols.pop("CreateTime"), cols.pop("StrTime"), tz)
-    sender_id, nick = _known(cols.pop("Sender")), _known(cols.pop("NickName"))
+    # an empty remark or nickname is not a name
+    sender_id, nick = trimmed(cols.pop("Sender")), trimmed(cols.pop("NickName"))
     # Some exporters write a fake sender "0" on system and service lines: no one's id.
     sender_id = pc.if_else(pc.equal(sender_id, "0"), pa.scalar(None, sender_id.type), sender_id)
-    name = pc.coalesce(nick, _known(cols.pop("Remark")), sender_id)
+    name = pc.coalesce(nick, trimmed(cols.pop("Remark")), sender_id)
     me_name = src.me or _most_common(nick.filter(own))
     me_id = _most_common(sender_id.filter(own))
     del nick
@@ -254,7 +250,7 @@ def read(src: Source) -> ReadResult:
     keep, rows = ~system & ~no_time & ~no_sender, system & ~no_time
 
     stem = Path(src.name).stem
-    group_id = pc.coalesce(_known(cols.pop("TalkerId")), pa.scalar("file:" + strip_chunk_suffix(stem)))
+    group_id = pc.coalesce(trimmed(cols.pop("TalkerId")), pa.scalar("file:" + strip_chunk_suffix(stem)))
     where = _Where(src.name, chat_name_from_stem(stem), group_id, time, lines)
     # Texts are made for every row and filtered after: the raw content with
     # its XML is the biggest column, so it is never copied, only dropped.
@@ -265,7 +261,7 @@ def read(src: Source) -> ReadResult:
     kind, text = kind[keep], text.filter(mk)
     mentions, everyone = mentions_of(text, kind)
     msgs = where.frame(keep).assign(
-        msg_id=text_column(_known(cols.pop("localId")).filter(mk)), sender_id=text_column(sender_id.filter(mk)),
+        msg_id=text_column(trimmed(cols.pop("localId")).filter(mk)), sender_id=text_column(sender_id.filter(mk)),
         sender_name=text_column(name.filter(mk)), kind=kind_column(kind),
         text=text_column(text), mentions=mentions, mentions_all=everyone, quote_ref=text_column(quote_ref.filter(mk)),
         person_id=constant(None, len(kind)))
